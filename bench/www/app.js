@@ -1,0 +1,3 @@
+document.addEventListener('DOMContentLoaded', () => {
+  console.log('tenk demo page loaded');
+});

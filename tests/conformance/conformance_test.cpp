@@ -1,0 +1,656 @@
+// The conformance suite: one set of black-box cases, run against EVERY step binary over real
+// sockets (DESIGN §6). The table below says what each step is expected to have; a case that
+// needs a feature a step lacks is skipped with the reason, never passed silently.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server_process.hpp"
+
+namespace tenk::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// What each step binary is expected to do.
+struct StepTraits {
+  const char* binary;           // build/bin/<binary>
+  const char* label;            // test-name suffix; CTest labels by it
+  int descriptor_wall = 0;      // select(): a connection whose fd >= this gets 503 (0: none)
+  bool has_workers = false;     // --workers N forks worker processes (prefork)
+  int many_connections = 1000;  // keep-alive connections held at once by ManyConnections
+};
+
+const StepTraits kSteps[] = {
+    {"01_blocking_threads", "step01"},
+};
+
+// Test listings show the step's binary rather than the struct's bytes.
+void PrintTo(const StepTraits& step, std::ostream* out) { *out << step.binary; }
+
+std::string step_name(const ::testing::TestParamInfo<StepTraits>& info) {
+  return info.param.label;
+}
+
+// The document root every case serves, built once per test binary in a temp directory:
+//   <base>/root     what the server may serve
+//   <base>/outside  what it must never reach
+class DocumentRoot {
+ public:
+  static const DocumentRoot& get() {
+    static DocumentRoot root;
+    return root;
+  }
+  std::string root;
+  std::string big_file_contents;
+  static constexpr std::string_view kIndex =
+      "<!DOCTYPE html>\n<html><head><title>tenk</title></head>\n"
+      "<body><h1>conformance</h1><p>The index page of the conformance root.</p></body></html>\n";
+
+ private:
+  DocumentRoot() {
+    char pattern[] = "/tmp/tenk-conformance-XXXXXX";
+    base_ = mkdtemp(pattern);
+    root = base_ + "/root";
+    fs::create_directories(root + "/sub");
+    fs::create_directories(root + "/noindex");
+    fs::create_directories(base_ + "/outside");
+    write(root + "/index.html", kIndex);
+    write(root + "/hello.txt", "hello, world\n");
+    write(root + "/style.css", "body { color: black; }\n");
+    write(root + "/a b.txt", "space in name\n");
+    write(root + "/sub/index.html", "<p>sub</p>\n");
+    write(root + "/noindex/file.txt", "no index here\n");
+    write(root + "/.secret", "dotfile\n");
+    write(base_ + "/outside/secret.txt", "outside the root\n");
+    for (int i = 0; big_file_contents.size() < (1 << 20); ++i) {
+      big_file_contents += "line " + std::to_string(i) + " of the big file\n";
+    }
+    big_file_contents.resize(1 << 20);
+    write(root + "/big.bin", big_file_contents);
+    fs::create_symlink("hello.txt", root + "/link-inside");
+    fs::create_symlink("../outside/secret.txt", root + "/link-outside");
+    fs::create_symlink("/etc/passwd", root + "/link-absolute");
+    fs::create_directory_symlink("../outside", root + "/dir-outside");
+  }
+  ~DocumentRoot() { fs::remove_all(base_); }
+  static void write(const std::string& path, std::string_view text) {
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  std::string base_;
+};
+
+std::string binary_path(const StepTraits& step) {
+  return std::string(TENK_BIN_DIR) + "/" + step.binary;
+}
+
+class Conformance : public ::testing::TestWithParam<StepTraits> {
+ protected:
+  // The suite itself holds over a thousand client sockets in some cases.
+  static void SetUpTestSuite() {
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+
+  std::unique_ptr<ServerProcess> start(std::vector<std::string> extra = {},
+                                       long open_files_limit = 0) {
+    ServerProcess::Launch launch;
+    launch.binary = binary_path(GetParam());
+    launch.args = {"--port", "0", "--root", DocumentRoot::get().root, "--quiet"};
+    launch.args.insert(launch.args.end(), extra.begin(), extra.end());
+    launch.open_files_limit = open_files_limit;
+    auto server = std::make_unique<ServerProcess>(launch);
+    EXPECT_NE(server->port(), 0) << "no startup line; got: '" << server->startup_line()
+                                 << "' stderr: " << server->drain_stderr();
+    return server;
+  }
+
+  void SetUp() override {
+    server_ = start();
+    port_ = server_->port();
+    ASSERT_NE(port_, 0);
+  }
+
+  // The server still answers a plain GET on a new connection: bad input lost nothing.
+  void expect_still_serving() {
+    Response response = round_trip(port_, get_request("/hello.txt"));
+    EXPECT_EQ(response.status, 200) << "server stopped serving";
+    EXPECT_EQ(response.body, "hello, world\n");
+  }
+
+  // Sends `request` on a new connection; expects `status`, Connection: close, then a close.
+  void expect_error_and_close(std::string_view request, int status) {
+    Client client(port_);
+    ASSERT_TRUE(client.send(request));
+    Response response = client.read_response();
+    EXPECT_EQ(response.status, status) << response.status_line;
+    EXPECT_EQ(response.header("Connection"), "close");
+    EXPECT_TRUE(client.closed_by_server());
+    expect_still_serving();
+  }
+
+  std::unique_ptr<ServerProcess> server_;
+  std::uint16_t port_ = 0;
+};
+
+// ---------------------------------------------------------------------------------- files
+
+TEST_P(Conformance, GetIndexFromRoot) {
+  Response response = round_trip(port_, get_request("/"));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, DocumentRoot::kIndex);
+  EXPECT_EQ(response.header("Content-Length"), std::to_string(DocumentRoot::kIndex.size()));
+  EXPECT_EQ(response.header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(response.header("Server"), "tenk");
+  EXPECT_EQ(response.header("Accept-Ranges"), "bytes");
+  EXPECT_EQ(response.header("Date").size(), 29u);
+  EXPECT_EQ(response.header("Last-Modified").size(), 29u);
+  EXPECT_FALSE(response.header("ETag").empty());
+}
+
+TEST_P(Conformance, GetTypedFilesAndSubdirectory) {
+  Response css = round_trip(port_, get_request("/style.css"));
+  EXPECT_EQ(css.status, 200);
+  EXPECT_EQ(css.header("Content-Type"), "text/css; charset=utf-8");
+  Response sub = round_trip(port_, get_request("/sub/"));
+  EXPECT_EQ(sub.status, 200);
+  EXPECT_EQ(sub.body, "<p>sub</p>\n");
+  Response spaced = round_trip(port_, get_request("/a%20b.txt"));
+  EXPECT_EQ(spaced.status, 200);
+  EXPECT_EQ(spaced.body, "space in name\n");
+  Response with_query = round_trip(port_, get_request("/hello.txt?x=1&y=2"));
+  EXPECT_EQ(with_query.status, 200);
+  EXPECT_EQ(with_query.body, "hello, world\n");
+}
+
+TEST_P(Conformance, AbsoluteFormTarget) {
+  Response response = round_trip(port_, get_request("http://test/hello.txt"));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "hello, world\n");
+}
+
+TEST_P(Conformance, BigFileArrivesIntact) {
+  Response response = round_trip(port_, get_request("/big.bin"));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body.size(), 1u << 20);
+  EXPECT_TRUE(response.body == DocumentRoot::get().big_file_contents);
+}
+
+TEST_P(Conformance, HeadHasGetHeadersAndNoBody) {
+  Response get = round_trip(port_, get_request("/hello.txt"));
+  Client client(port_);
+  client.send("HEAD /hello.txt HTTP/1.1\r\nHost: test\r\n\r\n" + get_request("/hello.txt"));
+  Response head = client.read_response(/*head_request=*/true);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("Content-Length"), "13");
+  EXPECT_EQ(head.header("ETag"), get.header("ETag"));
+  EXPECT_TRUE(head.body.empty());
+  // Had the server sent a body after the HEAD head, this would read it as a status line.
+  Response next = client.read_response();
+  EXPECT_EQ(next.status, 200);
+  EXPECT_EQ(next.body, "hello, world\n");
+}
+
+TEST_P(Conformance, NotFound) {
+  Response response = round_trip(port_, get_request("/no-such-file"));
+  EXPECT_EQ(response.status, 404);
+  EXPECT_NE(response.header("Connection"), "close");
+  Response no_index = round_trip(port_, get_request("/noindex/"));
+  EXPECT_EQ(no_index.status, 404);  // no directory listings
+}
+
+TEST_P(Conformance, DirectoryWithoutSlashRedirects) {
+  Response response = round_trip(port_, get_request("/sub"));
+  EXPECT_EQ(response.status, 301);
+  EXPECT_EQ(response.header("Location"), "/sub/");
+}
+
+// ----------------------------------------------------------------------- conditional, ranges
+
+TEST_P(Conformance, IfNoneMatchGives304) {
+  Response first = round_trip(port_, get_request("/hello.txt"));
+  std::string etag = first.header("ETag");
+  Client client(port_);
+  client.send(get_request("/hello.txt", "If-None-Match: " + etag + "\r\n"));
+  Response again = client.read_response();
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(again.header("ETag"), etag);
+  // A 304 has no body: the next response on the connection must parse cleanly.
+  client.send(get_request("/hello.txt", "If-None-Match: \"other\"\r\n"));
+  EXPECT_EQ(client.read_response().status, 200);
+}
+
+TEST_P(Conformance, IfModifiedSinceGives304) {
+  Response first = round_trip(port_, get_request("/hello.txt"));
+  Response again = round_trip(
+      port_,
+      get_request("/hello.txt", "If-Modified-Since: " + first.header("Last-Modified") + "\r\n"));
+  EXPECT_EQ(again.status, 304);
+  Response old = round_trip(
+      port_, get_request("/hello.txt", "If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n"));
+  EXPECT_EQ(old.status, 200);
+}
+
+TEST_P(Conformance, SingleRangeGives206) {
+  Response range = round_trip(port_, get_request("/hello.txt", "Range: bytes=0-4\r\n"));
+  EXPECT_EQ(range.status, 206);
+  EXPECT_EQ(range.body, "hello");
+  EXPECT_EQ(range.header("Content-Range"), "bytes 0-4/13");
+  Response suffix = round_trip(port_, get_request("/hello.txt", "Range: bytes=-6\r\n"));
+  EXPECT_EQ(suffix.status, 206);
+  EXPECT_EQ(suffix.body, "world\n");
+  Response open_end = round_trip(port_, get_request("/big.bin", "Range: bytes=1048570-\r\n"));
+  EXPECT_EQ(open_end.status, 206);
+  EXPECT_EQ(open_end.body, DocumentRoot::get().big_file_contents.substr(1048570));
+}
+
+TEST_P(Conformance, UnsatisfiableRangeGives416) {
+  Response response = round_trip(port_, get_request("/hello.txt", "Range: bytes=13-\r\n"));
+  EXPECT_EQ(response.status, 416);
+  EXPECT_EQ(response.header("Content-Range"), "bytes */13");
+  expect_still_serving();
+}
+
+TEST_P(Conformance, SeveralRangesGiveWholeFile) {
+  Response response = round_trip(port_, get_request("/hello.txt", "Range: bytes=0-1,3-4\r\n"));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "hello, world\n");
+}
+
+// -------------------------------------------------------------------- connections, versions
+
+TEST_P(Conformance, KeepAliveServesSeveralRequests) {
+  Client client(port_);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(client.send(get_request("/hello.txt")));
+    Response response = client.read_response();
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.body, "hello, world\n");
+  }
+}
+
+TEST_P(Conformance, PipelinedRequestsAnsweredInOrder) {
+  Client client(port_);
+  ASSERT_TRUE(client.send(get_request("/hello.txt") + get_request("/style.css") +
+                          get_request("/no-such") + get_request("/sub/")));
+  EXPECT_EQ(client.read_response().body, "hello, world\n");
+  EXPECT_EQ(client.read_response().body, "body { color: black; }\n");
+  EXPECT_EQ(client.read_response().status, 404);
+  EXPECT_EQ(client.read_response().body, "<p>sub</p>\n");
+}
+
+TEST_P(Conformance, ConnectionCloseIsHonoured) {
+  Client client(port_);
+  client.send(get_request("/hello.txt", "Connection: close\r\n"));
+  Response response = client.read_response();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.header("Connection"), "close");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_P(Conformance, Http10ClosesByDefault) {
+  Client client(port_);
+  client.send("GET /hello.txt HTTP/1.0\r\n\r\n");
+  Response response = client.read_response();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "hello, world\n");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_P(Conformance, Http10KeepAliveIsEchoed) {
+  Client client(port_);
+  for (int i = 0; i < 3; ++i) {
+    client.send("GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    Response response = client.read_response();
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.header("Connection"), "keep-alive");
+  }
+}
+
+// ------------------------------------------------------------------------------- bodies
+
+TEST_P(Conformance, EchoReturnsContentLengthBody) {
+  Response response = round_trip(
+      port_, "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 11\r\n\r\nhello there");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "hello there");
+  EXPECT_EQ(response.header("Content-Type"), "application/octet-stream");
+}
+
+TEST_P(Conformance, ChunkedBodyThenPipelinedGet) {
+  Client client(port_);
+  client.send(
+      "POST /echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nTrailer-Field: x\r\n\r\n" +
+      get_request("/hello.txt"));
+  Response echo = client.read_response();
+  EXPECT_EQ(echo.status, 200);
+  EXPECT_EQ(echo.body, "hello, world");
+  Response next = client.read_response();
+  EXPECT_EQ(next.status, 200);
+  EXPECT_EQ(next.body, "hello, world\n");
+}
+
+TEST_P(Conformance, BodyOfGetIsSkippedNotMisread) {
+  Client client(port_);
+  client.send(
+      "GET /hello.txt HTTP/1.1\r\nHost: test\r\nContent-Length: 18\r\n\r\n"
+      "GET /nope HTTP/1.1" +
+      get_request("/style.css"));
+  EXPECT_EQ(client.read_response().body, "hello, world\n");
+  EXPECT_EQ(client.read_response().body, "body { color: black; }\n");
+}
+
+TEST_P(Conformance, ExpectContinueOnEcho) {
+  Client client(port_);
+  client.send(
+      "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 4\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  Response interim = client.read_response();
+  EXPECT_EQ(interim.status, 100);
+  client.send("ping");
+  Response response = client.read_response();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "ping");
+}
+
+// --------------------------------------------------------------------------- bad input
+
+TEST_P(Conformance, MethodNotAllowedHasAllow) {
+  Response post =
+      round_trip(port_, "POST /hello.txt HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.header("Allow"), "GET, HEAD");
+  Response get_echo = round_trip(port_, get_request("/echo"));
+  EXPECT_EQ(get_echo.status, 405);
+  EXPECT_EQ(get_echo.header("Allow"), "POST");
+  Response del = round_trip(port_, "DELETE /hello.txt HTTP/1.1\r\nHost: test\r\n\r\n");
+  EXPECT_EQ(del.status, 405);
+  expect_still_serving();
+}
+
+TEST_P(Conformance, UnknownMethodGives501) {
+  expect_error_and_close("BREW /pot HTTP/1.1\r\nHost: test\r\n\r\n", 501);
+}
+
+TEST_P(Conformance, UnsupportedVersionGives505) {
+  expect_error_and_close("GET / HTTP/2.0\r\nHost: test\r\n\r\n", 505);
+}
+
+TEST_P(Conformance, MalformedRequestsGive400) {
+  const char* requests[] = {
+      "GET / HTTP/1.1\r\n\r\n",                                      // no Host
+      "GET  / HTTP/1.1\r\nHost: test\r\n\r\n",                       // two spaces
+      "GET / HTTP/1.1\nHost: test\n\n",                              // bare LF
+      "GET / HTTP/1.1\r\nHost : test\r\n\r\n",                       // space before colon
+      "GET / HTTP/1.1\r\nHost: test\r\nX-A: 1\r\n  folded\r\n\r\n",  // obs-fold
+      "GET / HTTX/1.1\r\nHost: test\r\n\r\n",                        // bad version
+      "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 3\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n",  // both framings
+      "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: -1\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      "GET /%zz HTTP/1.1\r\nHost: test\r\n\r\n",  // bad escape
+      "GET /%00 HTTP/1.1\r\nHost: test\r\n\r\n",  // NUL
+  };
+  for (const char* request : requests) {
+    SCOPED_TRACE(request);
+    expect_error_and_close(request, 400);
+  }
+}
+
+TEST_P(Conformance, LimitsGive414And431And413) {
+  std::string long_target = "/" + std::string(9000, 'a');
+  expect_error_and_close(get_request(long_target), 414);
+  expect_error_and_close(get_request("/", "X-Big: " + std::string(9000, 'b') + "\r\n"), 431);
+  std::string many;
+  for (int i = 0; i < 101; ++i) many += "X-" + std::to_string(i) + ": v\r\n";
+  expect_error_and_close(get_request("/", many), 431);
+  expect_error_and_close("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 1048577\r\n\r\n",
+                         413);
+  // Exactly at the limits is fine.
+  std::string hundred;
+  for (int i = 0; i < 99; ++i) hundred += "X-" + std::to_string(i) + ": v\r\n";
+  EXPECT_EQ(round_trip(port_, get_request("/hello.txt", hundred)).status, 200);  // +Host = 100
+}
+
+TEST_P(Conformance, TraversalAndEscapesAreRefused) {
+  EXPECT_EQ(round_trip(port_, get_request("/../outside/secret.txt")).status, 400);
+  EXPECT_EQ(round_trip(port_, get_request("/%2e%2e/outside/secret.txt")).status, 400);
+  EXPECT_EQ(round_trip(port_, get_request("/sub/%2E%2E/%2E%2E/outside/secret.txt")).status, 400);
+  EXPECT_EQ(round_trip(port_, get_request("/.secret")).status, 404);
+  EXPECT_EQ(round_trip(port_, get_request("/sub%2Findex.html")).status, 404);
+  EXPECT_EQ(round_trip(port_, get_request("/link-outside")).status, 404);
+  EXPECT_EQ(round_trip(port_, get_request("/link-absolute")).status, 404);
+  EXPECT_EQ(round_trip(port_, get_request("/dir-outside/secret.txt")).status, 404);
+  Response inside = round_trip(port_, get_request("/link-inside"));
+  EXPECT_EQ(inside.status, 200);  // a symlink that stays inside the root is fine
+  EXPECT_EQ(inside.body, "hello, world\n");
+  expect_still_serving();
+}
+
+// ------------------------------------------------------------------ robustness, resources
+
+TEST_P(Conformance, ClientResetsDoNotHurt) {
+  for (int i = 0; i < 20; ++i) {
+    Client client(port_);
+    client.send(i % 2 ? "GET /big.bin HTTP/1.1\r\nHost: test\r\n\r\n" : "GET /hel");
+    client.reset();
+  }
+  expect_still_serving();
+}
+
+TEST_P(Conformance, SlowReaderGetsEveryByte) {
+  // Four pipelined 1 MiB responses overflow the socket buffers of both ends, so the server
+  // meets a full send buffer and must resume later, while it keeps serving others.
+  Client client(port_);
+  std::string request = get_request("/big.bin");
+  client.send(request + request + request + request);
+  std::this_thread::sleep_for(milliseconds(300));
+  expect_still_serving();
+  for (int i = 0; i < 4; ++i) {
+    Response response = client.read_response();
+    EXPECT_EQ(response.status, 200);
+    EXPECT_TRUE(response.body == DocumentRoot::get().big_file_contents) << "response " << i;
+  }
+}
+
+TEST_P(Conformance, ManyConcurrentKeepAliveConnections) {
+  const int count = GetParam().many_connections;
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < count; ++i) {
+    clients.push_back(std::make_unique<Client>(port_));
+    ASSERT_TRUE(clients.back()->connected()) << "connection " << i;
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (auto& client : clients) ASSERT_TRUE(client->send(get_request("/hello.txt")));
+    int ok = 0;
+    for (auto& client : clients) ok += client->read_response().status == 200;
+    EXPECT_EQ(ok, count) << "round " << round;
+  }
+}
+
+// select() cannot watch a descriptor >= FD_SETSIZE: such a connection must get a 503 and a
+// close (never undefined behaviour), while the connections below the wall go on being served.
+TEST_P(Conformance, DescriptorWallGives503) {
+  const int wall = GetParam().descriptor_wall;
+  if (wall == 0) GTEST_SKIP() << GetParam().binary << " has no descriptor wall";
+  Client first(port_);
+  ASSERT_TRUE(first.connected());
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < wall + 16; ++i) {
+    clients.push_back(std::make_unique<Client>(port_));
+    ASSERT_TRUE(clients.back()->connected()) << "connection " << i;
+  }
+  // The server numbers its descriptors upwards, so the last connections are beyond the wall.
+  for (int i = 1; i <= 8; ++i) {
+    Client& late = *clients[clients.size() - i];
+    Response refused = late.read_response();
+    EXPECT_EQ(refused.status, 503) << "connection " << clients.size() - i;
+    EXPECT_EQ(refused.header("Connection"), "close");
+    EXPECT_TRUE(late.closed_by_server());
+  }
+  ASSERT_TRUE(first.send(get_request("/hello.txt")));
+  EXPECT_EQ(first.read_response().status, 200);
+}
+
+TEST_P(Conformance, NoDescriptorLeak) {
+  auto settle = [] { std::this_thread::sleep_for(milliseconds(300)); };
+  round_trip(port_, get_request("/hello.txt"));
+  settle();
+  int before = server_->open_fds();
+  for (int i = 0; i < 50; ++i) {
+    round_trip(port_, get_request("/hello.txt"));
+    round_trip(port_, get_request("/missing"));
+    round_trip(port_, get_request("/hello.txt", "Range: bytes=99-\r\n"));
+    round_trip(port_, "GARBAGE\r\n\r\n");
+    Client partial(port_);
+    partial.send("GET /big.bin HTTP/1.1\r\nHost: test\r\n\r\n");
+    partial.reset();
+  }
+  settle();
+  EXPECT_EQ(server_->open_fds(), before);
+}
+
+TEST_P(Conformance, SigtermExitsZeroAndFinishesResponses) {
+  Client idle(port_);
+  ASSERT_TRUE(idle.connected());
+  Client busy(port_);
+  int small = 65536;  // the 1 MiB response cannot be all in the socket buffers at once
+  setsockopt(busy.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  busy.send(get_request("/big.bin"));
+  std::this_thread::sleep_for(milliseconds(200));  // the response is in flight
+  kill(server_->pid(), SIGTERM);
+  Response response = busy.read_response();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_TRUE(response.body == DocumentRoot::get().big_file_contents);
+  EXPECT_TRUE(idle.closed_by_server());
+  EXPECT_EQ(server_->wait_exit(seconds(6)), 0);
+}
+
+TEST_P(Conformance, SigpipeDoesNotKill) {
+  for (int i = 0; i < 10; ++i) {
+    Client client(port_);
+    client.send(get_request("/big.bin"));
+    client.close();  // unread data: the server's next send meets a reset
+  }
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_TRUE(server_->running());
+  expect_still_serving();
+}
+
+// Out of descriptors: connections beyond the limit must neither spin the CPU nor stop the
+// service of existing connections, and service resumes when descriptors free up.
+TEST_P(Conformance, DescriptorExhaustionNeitherSpinsNorStops) {
+  auto server = start({}, /*open_files_limit=*/64);
+  std::uint16_t port = server->port();
+  ASSERT_NE(port, 0);
+  Client first(port);
+  first.send(get_request("/hello.txt"));
+  ASSERT_EQ(first.read_response().status, 200);
+
+  std::vector<std::unique_ptr<Client>> flood;
+  for (int i = 0; i < 100; ++i) flood.push_back(std::make_unique<Client>(port));
+  std::this_thread::sleep_for(milliseconds(300));
+  double cpu_before = server->cpu_seconds();
+  std::this_thread::sleep_for(seconds(2));
+  double cpu_used = server->cpu_seconds() - cpu_before;
+  EXPECT_LT(cpu_used, 0.3) << "the server spins while out of descriptors";
+
+  // An existing connection is still served. /echo needs no descriptor; a file would (and gets
+  // 503 while the process has none left, which is the file app's honest answer).
+  first.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nalive");
+  Response echo = first.read_response();
+  EXPECT_EQ(echo.status, 200);
+  EXPECT_EQ(echo.body, "alive");
+
+  flood.clear();  // descriptors free up...
+  std::this_thread::sleep_for(milliseconds(500));
+  Response later = round_trip(port, get_request("/hello.txt"));  // ...and service resumes
+  EXPECT_EQ(later.status, 200);
+}
+
+// A prefork master restarts a worker that dies, says so on stderr, and service goes on.
+TEST_P(Conformance, MasterRestartsDeadWorker) {
+  if (!GetParam().has_workers) GTEST_SKIP() << GetParam().binary << " has no worker processes";
+  auto server = start({"--workers", "2"});
+  ASSERT_NE(server->port(), 0);
+  std::vector<pid_t> tree = server->process_tree();
+  ASSERT_EQ(tree.size(), 3u) << "a master and two workers";
+  kill(tree[1], SIGKILL);
+  std::this_thread::sleep_for(milliseconds(600));
+  std::vector<pid_t> after = server->process_tree();
+  EXPECT_EQ(after.size(), 3u) << "the dead worker was replaced";
+  EXPECT_NE(server->drain_stderr().find("starting a new one"), std::string::npos);
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(round_trip(server->port(), get_request("/hello.txt")).status, 200);
+  }
+  EXPECT_EQ(server->stop(SIGTERM, seconds(6)), 0);
+}
+
+// Prefork workers print their accept counters on exit (unless --quiet).
+TEST_P(Conformance, WorkersReportAcceptCountersOnExit) {
+  if (!GetParam().has_workers) GTEST_SKIP() << GetParam().binary << " has no worker processes";
+  ServerProcess::Launch launch;
+  launch.binary = binary_path(GetParam());
+  launch.args = {"--port", "0", "--root", DocumentRoot::get().root, "--workers", "2"};
+  ServerProcess server(launch);
+  ASSERT_NE(server.port(), 0);
+  for (int i = 0; i < 10; ++i) round_trip(server.port(), get_request("/hello.txt"));
+  EXPECT_EQ(server.stop(SIGTERM, seconds(6)), 0);
+  std::string report = server.drain_stderr();
+  std::size_t workers = 0, accepted = 0;
+  for (std::size_t at = 0; (at = report.find("worker ", at)) != std::string::npos; ++at) {
+    unsigned long count = 0, empty = 0;
+    if (std::sscanf(report.c_str() + at, "worker %*d: %lu connections accepted, %lu", &count,
+                    &empty) == 2) {
+      ++workers;
+      accepted += count;
+    }
+  }
+  EXPECT_EQ(workers, 2u) << report;
+  EXPECT_EQ(accepted, 10u) << report;
+}
+
+// ------------------------------------------------------------------------- command line
+
+TEST_P(Conformance, BadFlagsExitTwoWithUsage) {
+  auto [code, error] = run_to_exit(binary_path(GetParam()), {"--no-such-flag"});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(error.find("usage:"), std::string::npos) << error;
+  auto [bad_value_code, bad_value_error] =
+      run_to_exit(binary_path(GetParam()), {"--port", "99999"});
+  EXPECT_EQ(bad_value_code, 2);
+  EXPECT_NE(bad_value_error.find("usage:"), std::string::npos);
+}
+
+TEST_P(Conformance, SharedFlagsAreAcceptedEverywhere) {
+  auto server = start({"--workers", "1", "--threads", "1", "--timeout", "30", "--fd-cache", "10"});
+  EXPECT_NE(server->port(), 0);
+  EXPECT_EQ(round_trip(server->port(), get_request("/hello.txt")).status, 200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Steps, Conformance, ::testing::ValuesIn(kSteps), step_name);
+
+}  // namespace
+}  // namespace tenk::testing

@@ -1,0 +1,333 @@
+#include "server_process.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace tenk::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::optional<int> decode_wait_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return std::nullopt;
+}
+
+pid_t spawn(const std::string& binary, const std::vector<std::string>& args, long nofile,
+            int* stdout_fd, int* stderr_fd) {
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return -1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    if (nofile > 0) {
+      rlimit limit{static_cast<rlim_t>(nofile), static_cast<rlim_t>(nofile)};
+      setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(binary.c_str()));
+    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    std::fprintf(stderr, "exec %s: %s\n", binary.c_str(), std::strerror(errno));
+    _exit(127);
+  }
+  close(out[1]);
+  close(err[1]);
+  fcntl(err[0], F_SETFL, O_NONBLOCK);
+  *stdout_fd = out[0];
+  *stderr_fd = err[0];
+  return pid;
+}
+
+// Fields 14 and 15 of /proc/PID/stat (utime, stime), in clock ticks; they cover all threads.
+double process_cpu_seconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto close_paren = text.rfind(')');
+  if (close_paren == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close_paren + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int index = 3; fields >> field; ++index) {
+    if (index == 14) utime = std::stoull(field);
+    if (index == 15) {
+      stime = std::stoull(field);
+      break;
+    }
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+pid_t parent_of(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto close_paren = text.rfind(')');
+  if (close_paren == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close_paren + 2));
+  std::string state;
+  pid_t parent = -1;
+  fields >> state >> parent;
+  return parent;
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(const Launch& launch) {
+  pid_ = spawn(launch.binary, launch.args, launch.open_files_limit, &stdout_fd_, &stderr_fd_);
+  if (pid_ < 0) return;
+  // Read stdout byte by byte until the first newline, with a deadline.
+  auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < deadline) {
+    pollfd ready{stdout_fd_, POLLIN, 0};
+    if (poll(&ready, 1, 100) <= 0) continue;
+    char c;
+    if (read(stdout_fd_, &c, 1) != 1) break;
+    if (c == '\n') break;
+    startup_line_ += c;
+  }
+  constexpr std::string_view kPrefix = "listening on http://";
+  if (startup_line_.rfind(kPrefix, 0) == 0 && startup_line_.back() == '/') {
+    auto colon = startup_line_.rfind(':');
+    port_ = static_cast<std::uint16_t>(std::atoi(startup_line_.c_str() + colon + 1));
+  }
+}
+
+ServerProcess::~ServerProcess() {
+  if (running()) {
+    for (pid_t child : process_tree()) kill(child, SIGKILL);
+    wait_exit(std::chrono::seconds(5));
+  }
+  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  if (stderr_fd_ >= 0) ::close(stderr_fd_);
+}
+
+bool ServerProcess::running() {
+  if (exit_code_ || pid_ < 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    exit_code_ = decode_wait_status(status);
+    return false;
+  }
+  return true;
+}
+
+std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds limit) {
+  auto deadline = Clock::now() + limit;
+  while (running()) {
+    if (Clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return exit_code_;
+}
+
+std::optional<int> ServerProcess::stop(int signal, std::chrono::milliseconds limit) {
+  if (running()) kill(pid_, signal);
+  return wait_exit(limit);
+}
+
+std::vector<pid_t> ServerProcess::process_tree() const {
+  std::vector<pid_t> tree{pid_};
+  DIR* proc = opendir("/proc");
+  if (!proc) return tree;
+  std::vector<std::pair<pid_t, pid_t>> parents;  // (pid, parent)
+  while (dirent* entry = readdir(proc)) {
+    pid_t pid = std::atoi(entry->d_name);
+    if (pid > 0) parents.emplace_back(pid, parent_of(pid));
+  }
+  closedir(proc);
+  for (std::size_t i = 0; i < tree.size(); ++i) {
+    for (auto [pid, parent] : parents) {
+      if (parent == tree[i]) tree.push_back(pid);
+    }
+  }
+  return tree;
+}
+
+double ServerProcess::cpu_seconds() const {
+  double total = 0;
+  for (pid_t pid : process_tree()) total += process_cpu_seconds(pid);
+  return total;
+}
+
+int ServerProcess::open_fds() const {
+  int count = 0;
+  for (pid_t pid : process_tree()) {
+    DIR* fds = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
+    if (!fds) continue;
+    while (dirent* entry = readdir(fds)) {
+      if (entry->d_name[0] != '.') ++count;
+    }
+    closedir(fds);
+  }
+  return count;
+}
+
+std::string ServerProcess::drain_stderr() {
+  std::string text;
+  char chunk[4096];
+  ssize_t got;
+  while ((got = read(stderr_fd_, chunk, sizeof chunk)) > 0) text.append(chunk, got);
+  return text;
+}
+
+std::pair<int, std::string> run_to_exit(const std::string& binary,
+                                        const std::vector<std::string>& args) {
+  int out = -1, err = -1;
+  pid_t pid = spawn(binary, args, 0, &out, &err);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::string text;
+  char chunk[4096];
+  ssize_t got;
+  while ((got = read(err, chunk, sizeof chunk)) > 0) text.append(chunk, got);
+  ::close(out);
+  ::close(err);
+  return {decode_wait_status(status).value_or(-1), text};
+}
+
+std::string Response::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (iequal(key, name)) return value;
+  }
+  return {};
+}
+
+bool Response::has_header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (iequal(key, name)) return true;
+  }
+  return false;
+}
+
+Client::Client(std::uint16_t port) {
+  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  timeval timeout{5, 0};
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  int on = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) close();
+}
+
+Client::~Client() {
+  close();
+}
+
+void Client::close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+void Client::reset() {
+  linger hard{1, 0};
+  setsockopt(fd_, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+  close();
+}
+
+bool Client::send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (sent <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(sent));
+  }
+  return true;
+}
+
+bool Client::fill() {
+  char chunk[65536];
+  ssize_t got = recv(fd_, chunk, sizeof chunk, 0);
+  if (got <= 0) return false;
+  buffered_.append(chunk, static_cast<std::size_t>(got));
+  return true;
+}
+
+Response Client::read_response(bool head_request) {
+  Response response;
+  std::size_t end;
+  while ((end = buffered_.find("\r\n\r\n")) == std::string::npos) {
+    if (!fill()) return response;
+  }
+  std::string head = buffered_.substr(0, end + 2);
+  buffered_.erase(0, end + 4);
+  std::size_t line_end = head.find("\r\n");
+  response.status_line = head.substr(0, line_end);
+  for (std::size_t at = line_end + 2; at < head.size();) {
+    std::size_t next = head.find("\r\n", at);
+    std::string line = head.substr(at, next - at);
+    auto colon = line.find(':');
+    std::string value = colon == std::string::npos ? "" : line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    response.headers.emplace_back(line.substr(0, colon), value);
+    at = next + 2;
+  }
+  int status = 0;
+  if (std::sscanf(response.status_line.c_str(), "HTTP/1.%*d %d", &status) != 1) return response;
+  bool bodiless = head_request || status / 100 == 1 || status == 204 || status == 304;
+  std::size_t length =
+      bodiless ? 0 : std::strtoull(response.header("Content-Length").c_str(), nullptr, 10);
+  while (buffered_.size() < length) {
+    if (!fill()) return response;  // short body: status stays 0
+  }
+  response.body = buffered_.substr(0, length);
+  buffered_.erase(0, length);
+  response.status = status;
+  return response;
+}
+
+bool Client::closed_by_server(std::chrono::milliseconds limit) {
+  timeval timeout{static_cast<time_t>(limit.count() / 1000),
+                  static_cast<suseconds_t>(limit.count() % 1000 * 1000)};
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  char byte;
+  ssize_t got = recv(fd_, &byte, 1, 0);
+  return buffered_.empty() && (got == 0 || (got < 0 && errno == ECONNRESET));
+}
+
+Response round_trip(std::uint16_t port, std::string_view request, bool head_request) {
+  Client client(port);
+  client.send(request);
+  return client.read_response(head_request);
+}
+
+std::string get_request(std::string_view target, std::string_view extra_headers) {
+  std::string request = "GET ";
+  request.append(target).append(" HTTP/1.1\r\nHost: test\r\n").append(extra_headers);
+  request.append("\r\n");
+  return request;
+}
+
+}  // namespace tenk::testing

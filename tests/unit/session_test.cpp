@@ -1,0 +1,173 @@
+// HttpSession: the protocol side of a connection, driven here without a socket. The tests play
+// the part of a step: they feed bytes in, carry out each Action, and read what would be sent.
+#include "app/session.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace tenk::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A date that never changes, so transcripts are exact.
+class FixedDate final : public http::DateSource {
+ public:
+  std::string_view now() override { return "Thu, 26 Nov 2026 10:00:00 GMT"; }
+};
+
+class SessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/tenk-session-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    std::ofstream(dir_ + "/hello.txt") << "hello";
+    root_fd_ = open_document_root(dir_);
+    ASSERT_GE(root_fd_, 0);
+  }
+  void TearDown() override {
+    close(root_fd_);
+    fs::remove_all(dir_);
+  }
+
+  // Feeds `input` in pieces of `piece` bytes (the whole input once it is all in), carrying out
+  // the session's actions; returns every byte the session would have sent.
+  std::string converse(HttpSession& session, std::string_view input, std::size_t piece,
+                       bool close_input_at_end = true) {
+    std::string output;
+    for (int guard = 0; guard < 100000; ++guard) {
+      switch (session.next()) {
+        case HttpSession::Action::Receive: {
+          if (input.empty()) {
+            if (!close_input_at_end) return output;
+            session.peer_closed();
+            break;
+          }
+          std::span<char> space = session.receive_space();
+          std::size_t n = std::min({piece, input.size(), space.size()});
+          std::copy_n(input.data(), n, space.data());
+          input.remove_prefix(n);
+          session.received(n);
+          break;
+        }
+        case HttpSession::Action::Respond: {
+          output += session.header();
+          const Reply& reply = session.reply();
+          if (session.body_kind() == Reply::Body::Memory) output += reply.memory;
+          if (session.body_kind() == Reply::Body::File) {
+            std::string body(reply.head.content_length, '\0');
+            EXPECT_EQ(pread(reply.file.fd, body.data(), body.size(),
+                            static_cast<off_t>(reply.file_offset)),
+                      static_cast<ssize_t>(body.size()));
+            output += body;
+          }
+          session.sent();
+          break;
+        }
+        case HttpSession::Action::Close:
+          output += "<close>";
+          return output;
+      }
+    }
+    ADD_FAILURE() << "the session never finished";
+    return output;
+  }
+
+  std::string dir_;
+  int root_fd_ = -1;
+  FixedDate date_;
+};
+
+std::size_t count(std::string_view text, std::string_view what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(SessionTest, OneGetThenPeerClose) {
+  DirectFileOpener files(root_fd_);
+  HttpSession session(files, date_);
+  std::string out = converse(session, "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n", 1 << 20);
+  EXPECT_EQ(out.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << out;
+  EXPECT_NE(out.find("Date: Thu, 26 Nov 2026 10:00:00 GMT\r\n"), std::string::npos);
+  EXPECT_NE(out.find("\r\n\r\nhello<close>"), std::string::npos) << out;
+}
+
+TEST_F(SessionTest, SameTranscriptWhateverTheSplit) {
+  const std::string input =
+      "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3\r\nabc\r\n0\r\n\r\n"
+      "GET /missing HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nbody"
+      "HEAD /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n";
+  DirectFileOpener files(root_fd_);
+  HttpSession reference(files, date_);
+  const std::string expected = converse(reference, input, input.size());
+  EXPECT_EQ(count(expected, "HTTP/1.1 "), 4u) << expected;
+  for (std::size_t piece = 1; piece < 64; ++piece) {
+    HttpSession session(files, date_);
+    EXPECT_EQ(converse(session, input, piece), expected) << "piece " << piece;
+  }
+}
+
+TEST_F(SessionTest, ErrorClosesAfterAnswer) {
+  DirectFileOpener files(root_fd_);
+  HttpSession session(files, date_);
+  std::string out = converse(session,
+                             "GET / HTTP/1.1\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+                             1 << 20, /*close_input_at_end=*/false);
+  EXPECT_EQ(out.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << out;
+  EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_EQ(count(out, "HTTP/1.1 "), 1u) << "nothing is answered after an error";
+  EXPECT_NE(out.find("<close>"), std::string::npos);
+}
+
+TEST_F(SessionTest, ExpectContinueSendsInterimFirst) {
+  DirectFileOpener files(root_fd_);
+  HttpSession session(files, date_);
+  std::string out = converse(session,
+                             "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                             "Expect: 100-continue\r\n\r\nok",
+                             1 << 20);
+  EXPECT_EQ(out.rfind("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n", 0), 0u) << out;
+  EXPECT_NE(out.find("\r\n\r\nok<close>"), std::string::npos);
+}
+
+TEST_F(SessionTest, StopClosesIdleAndMarksLastResponse) {
+  DirectFileOpener files(root_fd_);
+  HttpSession idle(files, date_);
+  EXPECT_EQ(idle.next(), HttpSession::Action::Receive);
+  EXPECT_TRUE(idle.idle());
+  idle.stop();
+  EXPECT_EQ(idle.next(), HttpSession::Action::Close);
+
+  HttpSession busy(files, date_);
+  std::string request = "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(busy.next(), HttpSession::Action::Receive);
+  std::span<char> space = busy.receive_space();
+  std::copy(request.begin(), request.end(), space.begin());
+  busy.received(request.size());
+  busy.stop();
+  ASSERT_EQ(busy.next(), HttpSession::Action::Respond);
+  EXPECT_NE(busy.header().find("Connection: close\r\n"), std::string::npos);
+  busy.sent();
+  EXPECT_EQ(busy.next(), HttpSession::Action::Close);
+}
+
+TEST_F(SessionTest, Http10KeepAliveEchoed) {
+  DirectFileOpener files(root_fd_);
+  HttpSession session(files, date_);
+  std::string out = converse(session,
+                             "GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                             "GET /hello.txt HTTP/1.0\r\n\r\n",
+                             7);
+  EXPECT_EQ(count(out, "Connection: keep-alive\r\n"), 1u) << out;
+  EXPECT_EQ(count(out, "Connection: close\r\n"), 1u) << out;
+}
+
+}  // namespace
+}  // namespace tenk::app
