@@ -1,0 +1,197 @@
+// Step 01: a thread per connection, blocking I/O.
+//
+// The first server anyone writes: accept a connection, start a thread for it, and let that
+// thread read requests and write responses with plain blocking calls. The code reads top to
+// bottom like the protocol itself. Its costs are what the next steps remove:
+//   - a thread (stack, scheduler entry, context switches) per connection    → 02_select
+//   - the file is read() into memory for every request, then copied out     → 06_sendfile_msg_more
+//   - header and body leave in two send() calls, with Nagle's algorithm on   → 06_sendfile_msg_more
+//   - the Date header is formatted with gmtime_r + strftime per response     → 07_date_cache
+//   - the file is opened, fstat'ed and closed per request                     → 08_fd_cache
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <span>
+#include <string_view>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "app/files.hpp"
+#include "app/session.hpp"
+#include "http/date.hpp"
+#include "net/listener.hpp"
+#include "net/options.hpp"
+#include "net/signals.hpp"
+
+namespace {
+
+using namespace tenk;
+using Action = app::HttpSession::Action;
+
+// The sockets of live connections, so that a stop can reach threads blocked in recv().
+class ConnectionRegistry {
+ public:
+  void add(int fd) {
+    std::lock_guard lock(mutex_);
+    fds_.insert(fd);
+  }
+  // Called by a connection's thread before it closes fd, so stop_all() never touches a
+  // descriptor number that was closed and reused.
+  void remove(int fd) {
+    std::lock_guard lock(mutex_);
+    fds_.erase(fd);
+    if (fds_.empty()) all_gone_.notify_all();
+  }
+  // Shuts the receiving side of every connection: a thread blocked in recv() sees end of
+  // stream and finishes; a thread sending a response completes it first.
+  void stop_all() {
+    std::lock_guard lock(mutex_);
+    for (int fd : fds_) shutdown(fd, SHUT_RD);
+  }
+  bool wait_until_empty(std::chrono::seconds limit) {
+    std::unique_lock lock(mutex_);
+    return all_gone_.wait_for(lock, limit, [this] { return fds_.empty(); });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable all_gone_;
+  std::unordered_set<int> fds_;
+};
+
+bool send_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t sent = send(fd, data, size, 0);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent <= 0) return false;
+    data += sent;
+    size -= static_cast<std::size_t>(sent);
+  }
+  return true;
+}
+
+// The naive body: the whole range is read() into a fresh buffer, then sent. Two copies
+// through user space and an allocation per request; step 06 uses sendfile() instead.
+bool send_file_body(int fd, const app::Reply& reply) {
+  std::vector<char> body(reply.head.content_length);
+  std::size_t done = 0;
+  while (done < body.size()) {
+    ssize_t got = pread(reply.file.fd, body.data() + done, body.size() - done,
+                        static_cast<off_t>(reply.file_offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;  // the file shrank or failed: the response is cut short
+    done += static_cast<std::size_t>(got);
+  }
+  return send_all(fd, body.data(), body.size());
+}
+
+// Requests and responses on one connection until either side ends it.
+void converse(int fd, app::FileOpener& files) {
+  http::StrftimeDateSource dates;  // per thread: it keeps its string in a buffer
+  app::HttpSession session(files, dates);
+  bool open = true;
+  while (open) {
+    switch (session.next()) {
+      case Action::Receive: {
+        std::span<char> space = session.receive_space();
+        ssize_t got = recv(fd, space.data(), space.size(), 0);
+        if (got > 0) {
+          session.received(static_cast<std::size_t>(got));
+        } else if (got < 0 && errno == EINTR) {
+          continue;
+        } else {
+          session.peer_closed();
+        }
+        break;
+      }
+      case Action::Respond: {
+        // Two send() calls with Nagle on: the body may wait for the header's ACK.
+        std::string_view header = session.header();
+        bool ok = send_all(fd, header.data(), header.size());
+        if (ok && session.body_kind() == app::Reply::Body::File) {
+          ok = send_file_body(fd, session.reply());
+        } else if (ok && session.body_kind() == app::Reply::Body::Memory) {
+          ok = send_all(fd, session.reply().memory.data(), session.reply().memory.size());
+        }
+        session.sent();
+        open = ok;  // a failed send means the peer is gone: nothing more can be said
+        break;
+      }
+      case Action::Close:
+        open = false;
+        break;
+    }
+  }
+}
+
+// One connection, start to end, in its own thread.
+void serve_connection(int fd, app::FileOpener& files, ConnectionRegistry& registry) {
+  converse(fd, files);
+  registry.remove(fd);  // last use of shared state: after this, main() may return
+  close(fd);
+}
+
+// Waits until the listener is readable or a stop signal arrived. Returns false on stop.
+bool wait_for_connection(int listen_fd) {
+  pollfd fds[2] = {{listen_fd, POLLIN, 0}, {net::stop_fd(), POLLIN, 0}};
+  poll(fds, 2, -1);  // EINTR: a signal, seen through stop_requested()
+  return !net::stop_requested();
+}
+
+// Out of descriptors: the pending connection stays in the backlog. Retrying at once would
+// spin the CPU, so sleep a little (or until a stop) and try again when connections may have
+// closed.
+void pause_after_descriptor_shortage() {
+  pollfd stop = {net::stop_fd(), POLLIN, 0};
+  poll(&stop, 1, 100);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  net::Options options = net::parse_options(argc, argv, 0);
+  net::install_stop_signals();
+  net::raise_open_files_limit();
+  int root_fd = app::open_document_root(options.root);
+  if (root_fd < 0) {
+    std::fprintf(stderr, "tenk: --root %s: %s\n", options.root.c_str(), std::strerror(errno));
+    return 1;
+  }
+  app::DirectFileOpener files(root_fd);
+  int listen_fd = net::open_listener(options);
+  // The listener alone is non-blocking, so that a connection reset between poll() and
+  // accept() cannot leave the main thread stuck in accept() where a stop cannot reach it.
+  // Accepted sockets do not inherit O_NONBLOCK on Linux: connection threads block as intended.
+  fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+  net::announce_listening(options, listen_fd);
+
+  ConnectionRegistry registry;
+  while (wait_for_connection(listen_fd)) {
+    int fd = accept(listen_fd, nullptr, nullptr);
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE) pause_after_descriptor_shortage();
+      continue;  // EAGAIN (someone reset before we accepted), EINTR, ECONNABORTED...
+    }
+    registry.add(fd);
+    std::thread(serve_connection, fd, std::ref(files), std::ref(registry)).detach();
+  }
+
+  // Stop: no new connections; idle ones end now, responses in flight get up to 5 seconds.
+  close(listen_fd);
+  registry.stop_all();
+  if (!registry.wait_until_empty(std::chrono::seconds(5))) {
+    std::fprintf(stderr, "tenk: connections still busy after 5 s, exiting\n");
+    std::_Exit(0);  // threads still use `files`: leave without running destructors
+  }
+  return 0;
+}
