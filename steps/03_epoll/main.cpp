@@ -1,19 +1,23 @@
-// Step 02: one thread, non-blocking sockets, a select() loop, a state machine per connection.
+// Step 03: epoll instead of select.
 //
-// Step 01 spent a thread on every connection, most of them waiting. Here one thread waits for
-// all of them at once: select() says which sockets are ready, and each connection is a state
-// machine (struct Connection) that runs as far as it can without blocking, then remembers
-// where it stopped. The HTTP side (HttpSession) is unchanged; only the shape of the I/O is new.
+// Step 02's select() rebuilt its descriptor sets and made the kernel scan all of them on every
+// wakeup, and could not watch a descriptor >= FD_SETSIZE. epoll keeps the interest list in
+// the kernel: a socket is registered once, and epoll_wait() returns only the ready ones, so a
+// wakeup costs O(ready), not O(connections), and there is no descriptor wall.
+//
+// Trigger mode: connections are registered once, edge-triggered, for input AND output. The
+// state machine already runs each connection until recv() or send() says EAGAIN, which is what
+// edge triggering requires, and in exchange we never call epoll_ctl() again when a connection
+// switches between reading and writing. The listener stays level-triggered, so a connection
+// left in the backlog (when we are out of descriptors) is reported again later.
 //
 // What is still wrong, and fixed later:
-//   - select() copies and scans every descriptor on every call: O(n) per wakeup      → 03_epoll
-//   - select() cannot watch descriptors >= FD_SETSIZE (1024): such connections get 503 → 03_epoll
 //   - accept() + fcntl(F_GETFL) + fcntl(F_SETFL) per connection: three system calls  → 05_accept4
 //   - one core only                                                                 → 04_prefork
 //   - the file is read() into memory and sent with two send()s       → 06_sendfile_msg_more
 //   - strftime per response → 07_date_cache; open/fstat/close per request → 08_fd_cache
 #include <fcntl.h>
-#include <sys/select.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -132,25 +136,18 @@ Progress advance(Connection& connection) {
   }
 }
 
-// Beyond FD_SETSIZE select() cannot watch a socket (FD_SET would write past the fd_set), so
-// such a connection gets a 503 and is closed at once. The response is small enough to fit in a
-// fresh socket's buffer; if it does not, the client simply sees the close.
-void refuse_with_503(int fd, http::DateSource& dates) {
-  app::Reply reply;
-  app::reply_with_error(503, reply);
-  reply.head.date = dates.now();
-  reply.head.connection = http::ConnectionHeader::Close;
-  char header[512];
-  std::size_t length = http::compose(reply.head, header);
-  std::string response(header, length);
-  response += reply.memory;
-  send(fd, response.data(), response.size(), 0);
-  close(fd);
+void watch(int epoll_fd, int fd, std::uint32_t events) {
+  epoll_event event{};
+  event.events = events;
+  event.data.fd = fd;
+  epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
 }
 
 // Accepts every pending connection. Returns false when out of descriptors (EMFILE/ENFILE).
-bool accept_connections(int listen_fd, std::vector<std::unique_ptr<Connection>>& connections,
-                        app::FileOpener& files, http::DateSource& dates) {
+bool accept_connections(int listen_fd, int epoll_fd,
+                        std::vector<std::unique_ptr<Connection>>& connections,
+                        std::size_t& live_connections, app::FileOpener& files,
+                        http::DateSource& dates) {
   for (;;) {
     int fd = accept(listen_fd, nullptr, nullptr);
     if (fd < 0) return !(errno == EMFILE || errno == ENFILE);  // EAGAIN: all accepted
@@ -158,11 +155,9 @@ bool accept_connections(int listen_fd, std::vector<std::unique_ptr<Connection>>&
     // accept4().
     int flags = fcntl(fd, F_GETFL);
     fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    if (fd >= FD_SETSIZE) {
-      refuse_with_503(fd, dates);
-      continue;
-    }
     connections[fd] = std::make_unique<Connection>(fd, files, dates);
+    watch(epoll_fd, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
+    ++live_connections;
   }
 }
 
@@ -175,66 +170,64 @@ void close_connection(std::vector<std::unique_ptr<Connection>>& connections, int
 // finish (up to 5 s).
 void run_event_loop(int listen_fd, app::FileOpener& files) {
   http::StrftimeDateSource dates;
-  // Indexed by descriptor: select() speaks in descriptors, so this is the natural map.
-  std::vector<std::unique_ptr<Connection>> connections(FD_SETSIZE);
-  std::vector<bool> wants_write(FD_SETSIZE);  // blocked on a full send buffer, not on input
+  // Indexed by descriptor: epoll hands back the descriptor we registered, so this is the
+  // natural map. Sized by the descriptor limit instead of FD_SETSIZE: no wall.
+  std::vector<std::unique_ptr<Connection>> connections(net::raise_open_files_limit());
+  std::size_t live_connections = 0;
+  int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  watch(epoll_fd, listen_fd, EPOLLIN);
+  watch(epoll_fd, net::stop_fd(), EPOLLIN);
   bool stopping = false;
-  Clock::time_point accept_paused_until{};  // out of descriptors: leave the listener alone
+  bool accept_paused = false;  // out of descriptors: the listener is out of the interest list
+  Clock::time_point accept_paused_until{};
   Clock::time_point stop_deadline{};
+  epoll_event events[256];
 
   for (;;) {
-    // select() forgets everything between calls: the sets are rebuilt from scratch each time,
-    // and the kernel walks all of them. This O(n) per wakeup is what step 03 removes.
-    fd_set readable, writable;
-    FD_ZERO(&readable);
-    FD_ZERO(&writable);
-    int max_fd = -1;
-    auto watch = [&max_fd](int fd, fd_set& set) {
-      FD_SET(fd, &set);
-      if (fd > max_fd) max_fd = fd;
-    };
-    bool any_connection = false;
-    for (int fd = 0; fd < FD_SETSIZE; ++fd) {
-      if (!connections[fd]) continue;
-      any_connection = true;
-      watch(fd, wants_write[fd] ? writable : readable);
-    }
-    if (stopping && !any_connection) break;
+    if (stopping && live_connections == 0) break;
     if (stopping && Clock::now() >= stop_deadline) {
       std::fprintf(stderr, "tenk: connections still busy after 5 s, exiting\n");
       break;
     }
-    Clock::time_point now = Clock::now();
-    bool accepting = !stopping && now >= accept_paused_until;
-    if (accepting) watch(listen_fd, readable);
-    if (!stopping) watch(net::stop_fd(), readable);
-    timeval tick{0, 100 * 1000};  // wakes to resume accepting or to check the stop deadline
-    bool needs_tick = !accepting;
-    if (select(max_fd + 1, &readable, &writable, nullptr, needs_tick ? &tick : nullptr) < 0) {
-      continue;  // EINTR: the stop pipe tells us why
+    if (accept_paused && !stopping && Clock::now() >= accept_paused_until) {
+      watch(epoll_fd, listen_fd, EPOLLIN);
+      accept_paused = false;
     }
-
-    if (!stopping && FD_ISSET(net::stop_fd(), &readable)) {
-      // Stop: no new connections; idle ones close now, the others finish their response.
-      stopping = true;
-      stop_deadline = Clock::now() + std::chrono::seconds(5);
-      close(listen_fd);
-      for (int fd = 0; fd < FD_SETSIZE; ++fd) {
-        if (!connections[fd]) continue;
-        connections[fd]->session.stop();
-        if (connections[fd]->session.idle()) close_connection(connections, fd);
+    // Wakes every 100 ms only while something waits for time: a paused accept or a stop.
+    int timeout_ms = accept_paused || stopping ? 100 : -1;
+    int ready = epoll_wait(epoll_fd, events, 256, timeout_ms);
+    for (int i = 0; i < ready; ++i) {
+      int fd = events[i].data.fd;
+      if (fd == net::stop_fd()) {
+        if (stopping) continue;
+        // Stop: no new connections; idle ones close now, the others finish their response.
+        stopping = true;
+        stop_deadline = Clock::now() + std::chrono::seconds(5);
+        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, net::stop_fd(), nullptr);
+        close(listen_fd);
+        for (std::size_t other = 0; other < connections.size(); ++other) {
+          if (!connections[other]) continue;
+          connections[other]->session.stop();
+          if (connections[other]->session.idle()) {
+            close_connection(connections, static_cast<int>(other));
+            --live_connections;
+          }
+        }
+      } else if (fd == listen_fd) {
+        if (stopping) continue;
+        if (!accept_connections(listen_fd, epoll_fd, connections, live_connections, files, dates)) {
+          epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
+          accept_paused = true;
+          accept_paused_until = Clock::now() + std::chrono::milliseconds(100);
+        }
+      } else if (connections[fd]) {
+        // A connection closed earlier in this batch may have had its number reused by a new
+        // one; advancing the new one once too often is harmless (recv says EAGAIN).
+        if (advance(*connections[fd]) == Progress::Closed) {
+          close_connection(connections, fd);
+          --live_connections;
+        }
       }
-      continue;
-    }
-    if (accepting && FD_ISSET(listen_fd, &readable) &&
-        !accept_connections(listen_fd, connections, files, dates)) {
-      accept_paused_until = Clock::now() + std::chrono::milliseconds(100);
-    }
-    for (int fd = 0; fd <= max_fd && fd < FD_SETSIZE; ++fd) {
-      if (!connections[fd] || !(FD_ISSET(fd, &readable) || FD_ISSET(fd, &writable))) continue;
-      Progress progress = advance(*connections[fd]);
-      wants_write[fd] = progress == Progress::WaitWrite;
-      if (progress == Progress::Closed) close_connection(connections, fd);
     }
   }
 }

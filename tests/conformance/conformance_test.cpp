@@ -41,6 +41,7 @@ struct StepTraits {
 const StepTraits kSteps[] = {
     {"01_blocking_threads", "step01"},
     {"02_select", "step02", /*descriptor_wall=*/FD_SETSIZE},
+    {"03_epoll", "step03"},
 };
 
 // Test listings show the step's binary rather than the struct's bytes.
