@@ -1,29 +1,32 @@
-// Step 03: epoll instead of select.
+// Step 04: prefork. N worker processes share one listening socket, each with its own epoll.
 //
-// Step 02's select() rebuilt its descriptor sets and made the kernel scan all of them on every
-// wakeup, and could not watch a descriptor >= FD_SETSIZE. epoll keeps the interest list in
-// the kernel: a socket is registered once, and epoll_wait() returns only the ready ones, so a
-// wakeup costs O(ready), not O(connections), and there is no descriptor wall.
+// Step 03 serves from one core. Here the master opens the listening socket, then forks
+// --workers processes; each inherits the socket and runs step 03's event loop unchanged. The
+// kernel spreads new connections over whichever workers call accept(). The master only
+// supervises: it restarts a worker that dies and forwards SIGTERM/SIGINT.
 //
-// Trigger mode: connections are registered once, edge-triggered, for input AND output. The
-// state machine already runs each connection until recv() or send() says EAGAIN, which is what
-// edge triggering requires, and in exchange we never call epoll_ctl() again when a connection
-// switches between reading and writing. The listener stays level-triggered, so a connection
-// left in the backlog (when we are out of descriptors) is reported again later.
+// The "new thundering herd": every worker's epoll watches the same listener, so one new
+// connection can wake all of them, and all but one find nothing to accept (EAGAIN). Each
+// worker counts its accepted connections and its empty wakeups and prints both on exit.
+// EPOLLEXCLUSIVE (Linux >= 4.5) asks the kernel to wake only one waiter per event; it is OFF
+// by default so the herd can be measured, and ON with the environment variable
+// TENK_EPOLLEXCLUSIVE=1.
 //
 // What is still wrong, and fixed later:
 //   - accept() + fcntl(F_GETFL) + fcntl(F_SETFL) per connection: three system calls  → 05_accept4
-//   - one core only                                                                 → 04_prefork
 //   - the file is read() into memory and sent with two send()s       → 06_sendfile_msg_more
 //   - strftime per response → 07_date_cache; open/fstat/close per request → 08_fd_cache
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <span>
@@ -136,6 +139,20 @@ Progress advance(Connection& connection) {
   }
 }
 
+// What a worker prints on exit: how well the kernel spread connections, and how often the
+// herd woke this worker for nothing.
+struct WorkerCounters {
+  unsigned long accepted = 0;
+  unsigned long empty_wakeups = 0;  // the listener was ready, but accept() found nothing
+} counters;
+
+std::uint32_t listener_events() {
+  const char* exclusive = std::getenv("TENK_EPOLLEXCLUSIVE");
+  std::uint32_t events = EPOLLIN;
+  if (exclusive && exclusive[0] == '1') events |= EPOLLEXCLUSIVE;
+  return events;
+}
+
 void watch(int epoll_fd, int fd, std::uint32_t events) {
   epoll_event event{};
   event.events = events;
@@ -148,9 +165,11 @@ bool accept_connections(int listen_fd, int epoll_fd,
                         std::vector<std::unique_ptr<Connection>>& connections,
                         std::size_t& live_connections, app::FileOpener& files,
                         http::DateSource& dates) {
-  for (;;) {
+  for (bool first = true;; first = false) {
     int fd = accept(listen_fd, nullptr, nullptr);
-    if (fd < 0) return !(errno == EMFILE || errno == ENFILE);  // EAGAIN: all accepted
+    if (fd < 0 && errno == EAGAIN && first) ++counters.empty_wakeups;  // another worker won
+    if (fd < 0) return !(errno == EMFILE || errno == ENFILE);          // EAGAIN: all accepted
+    ++counters.accepted;
     // Two more system calls per connection to make it non-blocking; step 05 folds them into
     // accept4().
     int flags = fcntl(fd, F_GETFL);
@@ -175,7 +194,7 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
   std::vector<std::unique_ptr<Connection>> connections(net::raise_open_files_limit());
   std::size_t live_connections = 0;
   int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  watch(epoll_fd, listen_fd, EPOLLIN);
+  watch(epoll_fd, listen_fd, listener_events());
   watch(epoll_fd, net::stop_fd(), EPOLLIN);
   bool stopping = false;
   bool accept_paused = false;  // out of descriptors: the listener is out of the interest list
@@ -190,7 +209,7 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
       break;
     }
     if (accept_paused && !stopping && Clock::now() >= accept_paused_until) {
-      watch(epoll_fd, listen_fd, EPOLLIN);
+      watch(epoll_fd, listen_fd, listener_events());
       accept_paused = false;
     }
     // Wakes every 100 ms only while something waits for time: a paused accept or a stop.
@@ -232,10 +251,49 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
   }
 }
 
+// A worker: step 03's event loop in a child process. Never returns.
+[[noreturn]] void run_worker(int listen_fd, app::FileOpener& files, bool quiet) {
+  net::install_stop_signals();  // a stop pipe of its own, not the master's
+  run_event_loop(listen_fd, files);
+  if (!quiet) {
+    std::fprintf(stderr, "worker %d: %lu connections accepted, %lu wakeups found nothing\n",
+                 getpid(), counters.accepted, counters.empty_wakeups);
+  }
+  std::exit(0);
+}
+
+pid_t start_worker(int listen_fd, app::FileOpener& files, bool quiet) {
+  pid_t pid = fork();
+  if (pid == 0) run_worker(listen_fd, files, quiet);
+  if (pid < 0) std::perror("tenk: fork");
+  return pid;
+}
+
+// The master: restart workers that die until a stop signal, then forward it and wait.
+void supervise(std::vector<pid_t>& workers, int listen_fd, app::FileOpener& files, bool quiet) {
+  while (!net::stop_requested()) {
+    // Sleeps until a stop or for 200 ms, then reaps: no race between a check and a wait.
+    pollfd stop = {net::stop_fd(), POLLIN, 0};
+    poll(&stop, 1, 200);
+    int status = 0;
+    for (pid_t dead; (dead = waitpid(-1, &status, WNOHANG)) > 0;) {
+      for (pid_t& worker : workers) {
+        if (worker != dead || net::stop_requested()) continue;
+        std::fprintf(stderr, "tenk: worker %d %s %d; starting a new one\n", dead,
+                     WIFSIGNALED(status) ? "killed by signal" : "exited with status",
+                     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        worker = start_worker(listen_fd, files, quiet);
+      }
+    }
+  }
+  for (pid_t worker : workers) kill(worker, SIGTERM);
+  for (pid_t worker : workers) waitpid(worker, nullptr, 0);  // each stops within ~5 s
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  net::Options options = net::parse_options(argc, argv, 0);
+  net::Options options = net::parse_options(argc, argv, net::kUsesWorkers);
   net::install_stop_signals();
   net::raise_open_files_limit();
   int root_fd = app::open_document_root(options.root);
@@ -246,7 +304,11 @@ int main(int argc, char** argv) {
   app::DirectFileOpener files(root_fd);
   int listen_fd = net::open_listener(options);
   fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+  std::vector<pid_t> workers;
+  for (int i = 0; i < options.workers; ++i) {
+    workers.push_back(start_worker(listen_fd, files, options.quiet));
+  }
   net::announce_listening(options, listen_fd);
-  run_event_loop(listen_fd, files);
+  supervise(workers, listen_fd, files, options.quiet);
   return 0;
 }

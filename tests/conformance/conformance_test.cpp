@@ -42,6 +42,7 @@ const StepTraits kSteps[] = {
     {"01_blocking_threads", "step01"},
     {"02_select", "step02", /*descriptor_wall=*/FD_SETSIZE},
     {"03_epoll", "step03"},
+    {"04_prefork", "step04", 0, /*has_workers=*/true},
 };
 
 // Test listings show the step's binary rather than the struct's bytes.
