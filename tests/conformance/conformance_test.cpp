@@ -43,6 +43,7 @@ const StepTraits kSteps[] = {
     {"02_select", "step02", /*descriptor_wall=*/FD_SETSIZE},
     {"03_epoll", "step03"},
     {"04_prefork", "step04", 0, /*has_workers=*/true},
+    {"05_accept4", "step05", 0, /*has_workers=*/true},
 };
 
 // Test listings show the step's binary rather than the struct's bytes.
