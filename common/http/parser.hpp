@@ -21,12 +21,20 @@ namespace tenk::http {
 // Limits (DESIGN §4). Each is enforced at its bound: exactly the limit is accepted, one more
 // byte is refused with the status next to it.
 inline constexpr std::size_t kMaxRequestLine = 8 * 1024;  // incl. CRLF; long target → 414, else 400
-inline constexpr std::size_t kMaxHeaderBytes = 8 * 1024;  // field lines incl. CRLFs → 431
-inline constexpr std::size_t kMaxHeaderFields = 100;      // → 431
+inline constexpr std::size_t kMaxHeaderBytes = 8 * 1024;   // field lines incl. CRLFs → 431
+inline constexpr std::size_t kMaxHeaderFields = 100;       // → 431
 inline constexpr std::size_t kMaxBodyBytes = 1024 * 1024;  // declared or decoded body → 413
 
 enum class Method : std::uint8_t {
-  Get, Head, Post, Put, Delete, Connect, Options, Trace, Patch,
+  Get,
+  Head,
+  Post,
+  Put,
+  Delete,
+  Connect,
+  Options,
+  Trace,
+  Patch,
   Unknown,  // a syntactically valid token we do not know: the server answers 501
 };
 
@@ -57,10 +65,10 @@ struct Request {
   std::string_view if_modified_since;
   std::string_view range;
 
-  bool keep_alive = true;            // from the version and the Connection header
+  bool keep_alive = true;              // from the version and the Connection header
   bool connection_keep_alive = false;  // "Connection: keep-alive" was sent (HTTP/1.0 echo)
-  bool expect_continue = false;      // "Expect: 100-continue"
-  bool expect_unsupported = false;   // an Expect other than 100-continue (→ 417)
+  bool expect_continue = false;        // "Expect: 100-continue"
+  bool expect_unsupported = false;     // an Expect other than 100-continue (→ 417)
   BodyFraming framing = BodyFraming::None;
   std::uint64_t content_length = 0;  // meaningful when framing == ContentLength
 
@@ -88,7 +96,7 @@ class RequestParser {
   void reset() { *this = RequestParser{}; }
 
  private:
-  std::size_t scanned_ = 0;  // bytes already searched for the end of the head
+  std::size_t scanned_ = 0;           // bytes already searched for the end of the head
   std::size_t line_start_ = 0;        // first byte of the head line being scanned
   std::size_t request_line_end_ = 0;  // just past the request line's CRLF; 0 until it is seen
   std::size_t head_length_ = 0;
@@ -116,9 +124,9 @@ class BodyDecoder {
  private:
   enum class State : std::uint8_t { Fixed, ChunkSize, ChunkData, ChunkDataEnd, Trailer, Done };
   State state_ = State::Done;
-  std::uint64_t remaining_ = 0;  // bytes left in the fixed body or the current chunk; in the
-                                 // Trailer state, bytes the trailer section may still use
-  std::uint64_t total_ = 0;      // decoded bytes so far, checked against kMaxBodyBytes
+  std::uint64_t remaining_ = 0;   // bytes left in the fixed body or the current chunk; in the
+                                  // Trailer state, bytes the trailer section may still use
+  std::uint64_t total_ = 0;       // decoded bytes so far, checked against kMaxBodyBytes
   std::size_t line_scanned_ = 0;  // partial chunk-size/trailer line bytes already seen
 };
 

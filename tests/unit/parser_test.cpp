@@ -182,6 +182,7 @@ std::vector<Case> cases() {
       {"FiveLeadingEmptyLines", "\r\n\r\n\r\n\r\n\r\nGET / HTTP/1.1\r\n" + kHost + "\r\n", S::Error,
        400},
       {"LoneCrBeforeRequestLine", "\rGET / HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
+      {"CrEndsRequestLineEarly", "GET / HTTP/1.1\rX" + kHost + "\r\n", S::Error, 400},
       {"CrInsideRequestLine", "GET /\r HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
       {"LeadingSpace", " GET / HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
       {"DoubleSpace", "GET  / HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
@@ -216,6 +217,8 @@ std::vector<Case> cases() {
       {"NoColon", "GET / HTTP/1.1\r\n" + kHost + "Garbage\r\n\r\n", S::Error, 400},
       {"BadNameChar", "GET / HTTP/1.1\r\n" + kHost + "X(A): 1\r\n\r\n", S::Error, 400},
       {"NulInValue", "GET / HTTP/1.1\r\n" + kHost + "X-A: a\0b\r\n\r\n"s, S::Error, 400},
+      {"CrInValueBeforeAField", "GET / HTTP/1.1\r\n" + kHost + "X-A: a\rbX-B: c\r\n\r\n", S::Error,
+       400},
       {"CrInValue", "GET / HTTP/1.1\r\n" + kHost + "X-A: a\rb\r\n\r\n", S::Error, 400},
       {"ContentLengthDiffer",
        "POST /echo HTTP/1.1\r\n" + kHost + "Content-Length: 5\r\nContent-Length: 6\r\n\r\n",
@@ -493,6 +496,16 @@ TEST(ParserState, ErrorIsSticky) {
   parser.reset();
   EXPECT_EQ(parser.error_status(), 0);
   EXPECT_EQ(parser.parse("GET / HTTP/1.0\r\n\r\n", r), ParseStatus::Complete);
+}
+
+// After an Error the parser answers Error until reset(), whatever it is given: the connection
+// is closing, and nothing after the bad bytes may be read as a request.
+TEST(ParserState, ErrorIsFinalUntilReset) {
+  RequestParser parser;
+  Request r;
+  ASSERT_EQ(parser.parse("GET / HTTP/1.1\n", r), ParseStatus::Error);
+  EXPECT_EQ(parser.parse("GET / HTTP/1.1\r\nHost: h\r\n\r\n", r), ParseStatus::Error);
+  EXPECT_EQ(parser.error_status(), 400);
 }
 
 TEST(ParserState, CompleteIsRepeatable) {
@@ -906,6 +919,7 @@ TEST(BodyDecoderChunked, BadSyntaxIs400) {
       "0\r\nX: y\n\r\n",                          // bare LF after a trailer field
       "0\r\nno colon\r\n\r\n",                    // malformed trailer field
       "0\r\n folded: x\r\n\r\n",                  // obs-fold in trailers
+      "0\r\nX: a\rbY: c\r\n\r\n",                 // CR inside a trailer value
   };
   for (const char* body : bodies) {
     const Decoded d = decode_chunked(body);
@@ -916,6 +930,11 @@ TEST(BodyDecoderChunked, BadSyntaxIs400) {
     for (std::size_t n = 0; n <= std::string_view(body).size(); ++n) steps.push_back(n);
     EXPECT_EQ(decode(BodyFraming::Chunked, 0, body, steps).error, 400) << body;
   }
+}
+
+TEST(BodyDecoderChunked, NulInTrailerIs400) {
+  using namespace std::string_literals;
+  EXPECT_EQ(decode_chunked("0\r\nX: a\0b\r\n\r\n"s).error, 400);
 }
 
 TEST(BodyDecoderChunked, SixteenHexDigitsAccepted) {
