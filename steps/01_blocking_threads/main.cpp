@@ -22,6 +22,7 @@
 #include <mutex>
 #include <span>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -183,7 +184,16 @@ int main(int argc, char** argv) {
       continue;  // EAGAIN (someone reset before we accepted), EINTR, ECONNABORTED...
     }
     registry.add(fd);
-    std::thread(serve_connection, fd, std::ref(files), std::ref(registry)).detach();
+    try {
+      std::thread(serve_connection, fd, std::ref(files), std::ref(registry)).detach();
+    } catch (const std::system_error& error) {
+      // Out of threads (RLIMIT_NPROC, memory for stacks): this connection cannot be served.
+      // Closing it is the only honest answer; pause as for EMFILE so we do not spin.
+      std::fprintf(stderr, "tenk: cannot start a thread: %s\n", error.what());
+      registry.remove(fd);
+      close(fd);
+      pause_after_descriptor_shortage();
+    }
   }
 
   // Stop: no new connections; idle ones end now, responses in flight get up to 5 seconds.

@@ -23,6 +23,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -34,7 +35,6 @@
 #include "app/files.hpp"
 #include "app/session.hpp"
 #include "http/date.hpp"
-#include "http/response.hpp"
 #include "net/listener.hpp"
 #include "net/options.hpp"
 #include "net/signals.hpp"
@@ -155,6 +155,7 @@ bool accept_connections(int listen_fd, int epoll_fd,
     // accept4().
     int flags = fcntl(fd, F_GETFL);
     fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    if (static_cast<std::size_t>(fd) >= connections.size()) connections.resize(fd + 1);
     connections[fd] = std::make_unique<Connection>(fd, files, dates);
     watch(epoll_fd, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
     ++live_connections;
@@ -171,8 +172,8 @@ void close_connection(std::vector<std::unique_ptr<Connection>>& connections, int
 void run_event_loop(int listen_fd, app::FileOpener& files) {
   http::StrftimeDateSource dates;
   // Indexed by descriptor: epoll hands back the descriptor we registered, so this is the
-  // natural map. Sized by the descriptor limit instead of FD_SETSIZE: no wall.
-  std::vector<std::unique_ptr<Connection>> connections(net::raise_open_files_limit());
+  // natural map. It grows with the highest descriptor in use instead of FD_SETSIZE: no wall.
+  std::vector<std::unique_ptr<Connection>> connections;
   std::size_t live_connections = 0;
   int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   watch(epoll_fd, listen_fd, EPOLLIN);

@@ -24,6 +24,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,7 +37,6 @@
 #include "app/files.hpp"
 #include "app/session.hpp"
 #include "http/date.hpp"
-#include "http/response.hpp"
 #include "net/listener.hpp"
 #include "net/options.hpp"
 #include "net/signals.hpp"
@@ -169,6 +169,7 @@ bool accept_connections(int listen_fd, int epoll_fd,
     if (fd < 0 && errno == EAGAIN && first) ++counters.empty_wakeups;  // another worker won
     if (fd < 0) return !(errno == EMFILE || errno == ENFILE);          // EAGAIN: all accepted
     ++counters.accepted;
+    if (static_cast<std::size_t>(fd) >= connections.size()) connections.resize(fd + 1);
     connections[fd] = std::make_unique<Connection>(fd, files, dates);
     watch(epoll_fd, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
     ++live_connections;
@@ -185,8 +186,8 @@ void close_connection(std::vector<std::unique_ptr<Connection>>& connections, int
 void run_event_loop(int listen_fd, app::FileOpener& files) {
   http::StrftimeDateSource dates;
   // Indexed by descriptor: epoll hands back the descriptor we registered, so this is the
-  // natural map. Sized by the descriptor limit instead of FD_SETSIZE: no wall.
-  std::vector<std::unique_ptr<Connection>> connections(net::raise_open_files_limit());
+  // natural map. It grows with the highest descriptor in use instead of FD_SETSIZE: no wall.
+  std::vector<std::unique_ptr<Connection>> connections;
   std::size_t live_connections = 0;
   int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   watch(epoll_fd, listen_fd, listener_events());
@@ -218,6 +219,9 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
         stopping = true;
         stop_deadline = Clock::now() + std::chrono::seconds(5);
         epoll_ctl(epoll_fd, EPOLL_CTL_DEL, net::stop_fd(), nullptr);
+        // Out of the interest list before closing: a descriptor leaves an epoll set only when
+        // its last holder closes it, and the other workers still hold the listener.
+        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
         close(listen_fd);
         for (std::size_t other = 0; other < connections.size(); ++other) {
           if (!connections[other]) continue;
@@ -257,6 +261,7 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
   std::exit(0);
 }
 
+// Returns the worker's pid, or -1 when fork() failed (the master tries again on its next tick).
 pid_t start_worker(int listen_fd, app::FileOpener& files, bool quiet) {
   pid_t pid = fork();
   if (pid == 0) run_worker(listen_fd, files, quiet);
@@ -270,6 +275,9 @@ void supervise(std::vector<pid_t>& workers, int listen_fd, app::FileOpener& file
     // Sleeps until a stop or for 200 ms, then reaps: no race between a check and a wait.
     pollfd stop = {net::stop_fd(), POLLIN, 0};
     poll(&stop, 1, 200);
+    for (pid_t& worker : workers) {
+      if (worker < 0 && !net::stop_requested()) worker = start_worker(listen_fd, files, quiet);
+    }
     int status = 0;
     for (pid_t dead; (dead = waitpid(-1, &status, WNOHANG)) > 0;) {
       for (pid_t& worker : workers) {
@@ -281,8 +289,12 @@ void supervise(std::vector<pid_t>& workers, int listen_fd, app::FileOpener& file
       }
     }
   }
-  for (pid_t worker : workers) kill(worker, SIGTERM);
-  for (pid_t worker : workers) waitpid(worker, nullptr, 0);  // each stops within ~5 s
+  for (pid_t worker : workers) {
+    if (worker > 0) kill(worker, SIGTERM);  // never kill(-1): that would signal everyone
+  }
+  for (pid_t worker : workers) {
+    if (worker > 0) waitpid(worker, nullptr, 0);  // each stops within ~5 s
+  }
 }
 
 }  // namespace
