@@ -332,7 +332,12 @@ void answer_with_file(const http::Request& request, const std::string& relative_
   head.content_length = size;
   out.body = Reply::Body::File;
   out.file_offset = 0;
-  if (request.range.empty() || !if_range_allows(request, head.etag, mtime)) return;
+  // Range is defined for GET only; a server must ignore it on any other method, HEAD included
+  // (RFC 9110 §14.2).
+  if (request.method != http::Method::Get || request.range.empty() ||
+      !if_range_allows(request, head.etag, mtime)) {
+    return;
+  }
 
   ByteRange range;
   switch (parse_range(request.range, size, range)) {

@@ -14,8 +14,16 @@ namespace {
 // something we will never do): the response says "Connection: close" and the connection ends.
 bool closes_connection(int status) {
   switch (status) {
-    case 400: case 413: case 414: case 417: case 431: case 501: case 505: return true;
-    default: return false;
+    case 400:
+    case 413:
+    case 414:
+    case 417:
+    case 431:
+    case 501:
+    case 505:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -29,7 +37,9 @@ HttpSession::HttpSession(FileOpener& files, http::DateSource& dates)
   header_.reserve(512);
 }
 
-HttpSession::~HttpSession() { files_.release(reply_.file); }
+HttpSession::~HttpSession() {
+  files_.release(reply_.file);
+}
 
 std::span<char> HttpSession::receive_space() {
   // Only called between requests or inside one not yet parsed, so no string_view points into
@@ -42,16 +52,22 @@ std::span<char> HttpSession::receive_space() {
   return {buffer_.get() + end_, kReceiveBufferSize - end_};
 }
 
-void HttpSession::received(std::size_t bytes) { end_ += bytes; }
+void HttpSession::received(std::size_t bytes) {
+  end_ += bytes;
+}
 
-void HttpSession::peer_closed() { peer_closed_ = true; }
+void HttpSession::peer_closed() {
+  peer_closed_ = true;
+}
 
 void HttpSession::stop() {
   stopping_ = true;
   if (responding_) close_after_ = true;
 }
 
-bool HttpSession::idle() const { return phase_ == Phase::Head && begin_ == end_ && !responding_; }
+bool HttpSession::idle() const {
+  return phase_ == Phase::Head && begin_ == end_ && !responding_;
+}
 
 HttpSession::Action HttpSession::next() {
   for (;;) {
@@ -89,7 +105,16 @@ HttpSession::Action HttpSession::next() {
         bool echo = phase_ == Phase::EchoBody;
         auto result = body_.feed(unparsed(), echo ? &echo_body_ : nullptr);
         consume(result.consumed);
-        if (result.error_status != 0) return respond(result.error_status);
+        if (result.error_status != 0) {
+          // A bad body of a request already answered (SkipBody) gets no second response: the
+          // client would take it for the answer to its next request. The stream is lost, so
+          // the connection just ends.
+          if (!echo) {
+            phase_ = Phase::Closed;
+            continue;
+          }
+          return respond(result.error_status);
+        }
         if (result.done) {
           phase_ = Phase::Head;
           if (!echo) continue;
@@ -118,6 +143,10 @@ HttpSession::Action HttpSession::answer_request() {
 
   if (request.method == Method::Unknown) return respond(501);
   if (request.expect_unsupported) return respond(417);
+  if (request.path == "*") {  // "OPTIONS *": the only method allowed this form; not served
+    reply_with_error(405, reply_, "GET, HEAD");
+    return respond(0);
+  }
   if (int status = decode_target_path(request.path, path_); status != 0) return respond(status);
 
   const bool has_body = request.framing != http::BodyFraming::None;

@@ -1,5 +1,7 @@
 #include "net/options.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -51,6 +53,7 @@ Options parse_options(int argc, char** argv, unsigned used) {
 
   Options options;
   options.root = TENK_DEFAULT_ROOT;
+  unsigned warned = 0;  // StepFlags already warned about
   for (int i = 1; i < argc; ++i) {
     std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") {
@@ -78,7 +81,10 @@ Options parse_options(int argc, char** argv, unsigned used) {
 
     unsigned needs = 0;  // the StepFlags bit this flag belongs to; 0 = used by every step
     if (flag == "--bind") {
-      if (*value == '\0') usage_error(program, "--bind wants an IPv4 address", value);
+      in_addr address{};
+      if (inet_pton(AF_INET, value, &address) != 1) {
+        usage_error(program, "--bind wants an IPv4 address", value);
+      }
       options.bind = value;
     } else if (flag == "--port") {
       options.port = static_cast<std::uint16_t>(parse_int(program, "--port", value, 0, 65535));
@@ -98,7 +104,8 @@ Options parse_options(int argc, char** argv, unsigned used) {
       options.fd_cache_seconds = parse_int(program, "--fd-cache", value, 0, 86400);
       needs = kUsesFdCache;
     }
-    if (needs != 0 && (used & needs) == 0) {
+    if (needs != 0 && (used & needs) == 0 && (warned & needs) == 0) {
+      warned |= needs;  // one warning per flag, however often it is given
       std::fprintf(stderr, "%s: warning: %.*s is ignored by this step\n", program,
                    static_cast<int>(flag.size()), flag.data());
     }

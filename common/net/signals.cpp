@@ -52,8 +52,12 @@ void install_stop_signals() {
   sigaction(SIGINT, &action, nullptr);
 }
 
-int stop_fd() { return stop_pipe[0]; }
+int stop_fd() {
+  return stop_pipe[0];
+}
 
-bool stop_requested() { return stop_flag != 0; }
+bool stop_requested() {
+  return stop_flag != 0;
+}
 
 }  // namespace tenk::net

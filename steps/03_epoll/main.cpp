@@ -109,6 +109,7 @@ Progress advance(Connection& connection) {
       }
       connection.responding = false;
       session.sent();
+      std::string().swap(connection.body);  // an idle connection keeps no file in memory
     }
     switch (session.next()) {
       case Action::Receive: {

@@ -112,6 +112,7 @@ Progress advance(Connection& connection) {
       }
       connection.responding = false;
       session.sent();
+      std::string().swap(connection.body);  // an idle connection keeps no file in memory
     }
     switch (session.next()) {
       case Action::Receive: {
@@ -294,6 +295,7 @@ void supervise(std::vector<pid_t>& workers, int listen_fd, app::FileOpener& file
       }
     }
   }
+  close(listen_fd);  // the master's copy: once the workers close theirs, connects are refused
   for (pid_t worker : workers) {
     if (worker > 0) kill(worker, SIGTERM);  // never kill(-1): that would signal everyone
   }

@@ -47,7 +47,9 @@ const StepTraits kSteps[] = {
 };
 
 // Test listings show the step's binary rather than the struct's bytes.
-void PrintTo(const StepTraits& step, std::ostream* out) { *out << step.binary; }
+void PrintTo(const StepTraits& step, std::ostream* out) {
+  *out << step.binary;
+}
 
 std::string step_name(const ::testing::TestParamInfo<StepTraits>& info) {
   return info.param.label;
@@ -275,6 +277,14 @@ TEST_P(Conformance, UnsatisfiableRangeGives416) {
   expect_still_serving();
 }
 
+TEST_P(Conformance, HeadIgnoresRange) {
+  // Range is defined for GET only (RFC 9110 §14.2).
+  Response response =
+      round_trip(port_, "HEAD /hello.txt HTTP/1.1\r\nHost: test\r\nRange: bytes=0-4\r\n\r\n", true);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.header("Content-Length"), "13");
+}
+
 TEST_P(Conformance, SeveralRangesGiveWholeFile) {
   Response response = round_trip(port_, get_request("/hello.txt", "Range: bytes=0-1,3-4\r\n"));
   EXPECT_EQ(response.status, 200);
@@ -378,6 +388,19 @@ TEST_P(Conformance, ExpectContinueOnEcho) {
   EXPECT_EQ(response.body, "ping");
 }
 
+TEST_P(Conformance, BadBodyOfAnsweredRequestGetsNoSecondResponse) {
+  // The GET is answered before its body is skipped; when the body then turns out malformed,
+  // the connection ends without a second status the client would pair with its next request.
+  Client client(port_);
+  client.send(
+      "GET /hello.txt HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "zz\r\n\r\n");
+  Response response = client.read_response();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_TRUE(client.closed_by_server()) << "a second response followed";
+  expect_still_serving();
+}
+
 // --------------------------------------------------------------------------- bad input
 
 TEST_P(Conformance, MethodNotAllowedHasAllow) {
@@ -391,6 +414,12 @@ TEST_P(Conformance, MethodNotAllowedHasAllow) {
   Response del = round_trip(port_, "DELETE /hello.txt HTTP/1.1\r\nHost: test\r\n\r\n");
   EXPECT_EQ(del.status, 405);
   expect_still_serving();
+}
+
+TEST_P(Conformance, OptionsAsteriskGives405) {
+  Response response = round_trip(port_, "OPTIONS * HTTP/1.1\r\nHost: test\r\n\r\n");
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(response.header("Allow"), "GET, HEAD");
 }
 
 TEST_P(Conformance, UnknownMethodGives501) {
@@ -550,6 +579,17 @@ TEST_P(Conformance, SigtermExitsZeroAndFinishesResponses) {
   EXPECT_TRUE(response.body == DocumentRoot::get().big_file_contents);
   EXPECT_TRUE(idle.closed_by_server());
   EXPECT_EQ(server_->wait_exit(seconds(6)), 0);
+}
+
+TEST_P(Conformance, StopRefusesNewConnectionsAtOnce) {
+  Client pending(port_);  // half a request keeps the server in its stop grace period
+  ASSERT_TRUE(pending.send("GET /hello.txt HTTP/1.1\r\nHo"));
+  std::this_thread::sleep_for(milliseconds(100));
+  kill(server_->pid(), SIGTERM);
+  std::this_thread::sleep_for(milliseconds(500));
+  Client late(port_);
+  EXPECT_FALSE(late.connected()) << "a stopping server still completes handshakes";
+  EXPECT_EQ(server_->wait_exit(seconds(7)), 0);
 }
 
 TEST_P(Conformance, SigpipeDoesNotKill) {

@@ -47,6 +47,10 @@ TEST(Options, UnusedFlagWarnsButIsAccepted) {
   std::string warning = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(options.workers, 3);
   EXPECT_NE(warning.find("--workers is ignored"), std::string::npos) << warning;
+  ::testing::internal::CaptureStderr();
+  parse({"--timeout", "3", "--timeout", "4"}, /*used=*/0);
+  std::string twice = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(twice.find("ignored"), twice.rfind("ignored")) << "one warning per flag: " << twice;
 }
 
 TEST(OptionsDeathTest, UsageErrorsExitTwo) {
@@ -56,6 +60,7 @@ TEST(OptionsDeathTest, UsageErrorsExitTwo) {
   EXPECT_EXIT(parse({"--workers", "0"}), ::testing::ExitedWithCode(2), "usage:");
   EXPECT_EXIT(parse({"--timeout"}), ::testing::ExitedWithCode(2), "missing value");
   EXPECT_EXIT(parse({"--root", ""}), ::testing::ExitedWithCode(2), "usage:");
+  EXPECT_EXIT(parse({"--bind", "1.2.3"}), ::testing::ExitedWithCode(2), "IPv4");
 }
 
 }  // namespace
