@@ -48,22 +48,6 @@ char* put_hex(char* out, std::uint64_t value) {
   return out;
 }
 
-std::size_t decimal_digits(std::uint64_t value) {
-  std::size_t digits = 1;
-  for (; value >= 10; value /= 10) ++digits;
-  return digits;
-}
-
-char* put_decimal(char* out, std::uint64_t value) {
-  char* end = out + decimal_digits(value);
-  char* p = end;
-  do {
-    *--p = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  return end;
-}
-
 char* put_text(char* out, std::string_view text) {
   std::memcpy(out, text.data(), text.size());
   return out + text.size();
@@ -209,22 +193,22 @@ bool if_range_allows(const http::Request& request, std::string_view etag, std::t
 std::string_view write_content_range(const ByteRange& range, std::uint64_t size,
                                      char (&buffer)[64]) {
   constexpr std::string_view kPrefix = "bytes ";
-  const std::size_t length = kPrefix.size() + decimal_digits(range.first) + 1 +
-                             decimal_digits(range.last) + 1 + decimal_digits(size);
+  const std::size_t length = kPrefix.size() + http::decimal_digits(range.first) + 1 +
+                             http::decimal_digits(range.last) + 1 + http::decimal_digits(size);
   if (length > sizeof buffer) return {};
   char* p = put_text(buffer, kPrefix);
-  p = put_decimal(p, range.first);
+  p = http::put_decimal(p, range.first);
   *p++ = '-';
-  p = put_decimal(p, range.last);
+  p = http::put_decimal(p, range.last);
   *p++ = '/';
-  put_decimal(p, size);
+  http::put_decimal(p, size);
   return {buffer, length};
 }
 
 // "bytes */151": how a 416 tells the client the size it may ask for (at most 6+2+20 bytes).
 std::string_view write_unsatisfied_range(std::uint64_t size, char (&buffer)[64]) {
   char* p = put_text(buffer, "bytes */");
-  p = put_decimal(p, size);
+  p = http::put_decimal(p, size);
   return {buffer, static_cast<std::size_t>(p - buffer)};
 }
 

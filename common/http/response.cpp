@@ -82,27 +82,6 @@ std::uint64_t status_number(int status) {
   return static_cast<std::uint32_t>(status);
 }
 
-std::size_t decimal_digits(std::uint64_t value) {
-  std::size_t digits = 1;
-  while (value >= 10) {
-    value /= 10;
-    ++digits;
-  }
-  return digits;
-}
-
-// Writes `value` in decimal, most significant digit first; returns the end of what it wrote.
-char* put_decimal(char* out, std::uint64_t value) {
-  const std::size_t digits = decimal_digits(value);
-  char* end = out + digits;
-  char* p = end;
-  do {
-    *--p = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  return end;
-}
-
 char* put(char* out, std::string_view text) {
   std::memcpy(out, text.data(), text.size());
   return out + text.size();
@@ -133,6 +112,26 @@ std::string_view connection_field(ConnectionHeader connection) {
 }
 
 }  // namespace
+
+std::size_t decimal_digits(std::uint64_t value) {
+  std::size_t digits = 1;
+  while (value >= 10) {
+    value /= 10;
+    ++digits;
+  }
+  return digits;
+}
+
+char* put_decimal(char* out, std::uint64_t value) {
+  const std::size_t digits = decimal_digits(value);
+  char* end = out + digits;
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  return end;
+}
 
 std::size_t composed_length(const ResponseHead& head) {
   std::size_t length = kStatusLinePrefix.size() + decimal_digits(status_number(head.status)) + 1 +

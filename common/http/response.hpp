@@ -29,14 +29,14 @@ struct ResponseHead {
                                       // kept for callers that need to know the peer's version
   std::string_view date;              // IMF-fixdate, 29 bytes (see date.hpp)
   std::string_view content_type;
-  bool has_content_length = true;     // false only for 1xx and 304 (RFC 9110 §8.6)
+  bool has_content_length = true;  // false only for 1xx and 304 (RFC 9110 §8.6)
   std::uint64_t content_length = 0;
   std::string_view last_modified;
   std::string_view etag;
-  std::string_view content_range;     // "bytes 0-9/151" or "bytes */151"
-  std::string_view location;          // 301
-  std::string_view allow;             // 405
-  bool accept_ranges = false;         // "Accept-Ranges: bytes"
+  std::string_view content_range;  // "bytes 0-9/151" or "bytes */151"
+  std::string_view location;       // 301
+  std::string_view allow;          // 405
+  bool accept_ranges = false;      // "Accept-Ranges: bytes"
   ConnectionHeader connection = ConnectionHeader::None;
 };
 
@@ -46,6 +46,12 @@ std::size_t composed_length(const ResponseHead& head);
 // Writes the head (status line, fields, final CRLF) into `out`, which must hold
 // composed_length(head) bytes. Returns the number of bytes written.
 std::size_t compose(const ResponseHead& head, char* out);
+
+// The composer's digit routines, shared with whoever writes numbers into headers (the file
+// app's Content-Range): how many decimal digits `value` has, and writing them (most significant
+// first, no NUL), returning the end of what was written.
+std::size_t decimal_digits(std::uint64_t value);
+char* put_decimal(char* out, std::uint64_t value);
 
 // "HTTP/1.1 100 Continue\r\n\r\n": the interim answer to "Expect: 100-continue".
 inline constexpr std::string_view kContinueResponse = "HTTP/1.1 100 Continue\r\n\r\n";
