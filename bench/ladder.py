@@ -724,8 +724,30 @@ def measure_herd(ctx, spec):
 # ---------------------------------------------------------------------------------------------
 
 
+def measured(run, server):
+    """Runs run() and returns (its result, server CPU seconds, client CPU seconds). The client
+    (loadgen or wrk) is a child we wait for, so its CPU shows up in RUSAGE_CHILDREN."""
+    server_before = cpu_ticks(server.tree())
+    client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = run()
+    client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu = cpu_seconds_between(server_before, cpu_ticks(server.tree()))
+    client_cpu = (client_after.ru_utime + client_after.ru_stime
+                  - client_before.ru_utime - client_before.ru_stime)
+    return result, server_cpu, client_cpu
+
+
+def per_request_us(seconds, requests):
+    return seconds * 1e6 / requests if requests else None
+
+
 def crosscheck(ctx, spec):
-    """Same server, same URL, same connections and duration: loadgen, then wrk."""
+    """Same server, same URL, same connections and duration: loadgen, then wrk.
+
+    Where the server is faster than one client core (the floor), each client measures itself
+    and req/s may differ; then two numbers still check that both COUNT right: the server's CPU
+    per request each client counted (the same server work must give the same figure), and each
+    client's own CPU per request (which explains the req/s gap)."""
     seconds = CROSSCHECK_SECONDS[ctx.profile]
     entry = {"server": spec.name, "seconds": seconds}
     try:
@@ -736,10 +758,15 @@ def crosscheck(ctx, spec):
         url = server.url("/index.html")
         scenario = Scenario("crosscheck", "", connections=CROSSCHECK_CONNECTIONS, requests=10**9,
                             duration=seconds)
-        result = run_loadgen(ctx, url, scenario)
+        result, server_cpu, client_cpu = measured(lambda: run_loadgen(ctx, url, scenario), server)
         entry["loadgen_rps"] = result.get("rps")
         entry["loadgen_errors"] = error_total(result)
-        entry.update(run_wrk(ctx, url, seconds))
+        entry["loadgen_server_us"] = per_request_us(server_cpu, result.get("requests"))
+        entry["loadgen_client_us"] = per_request_us(client_cpu, result.get("requests"))
+        wrk, server_cpu, client_cpu = measured(lambda: run_wrk(ctx, url, seconds), server)
+        entry.update(wrk)
+        entry["wrk_server_us"] = per_request_us(server_cpu, wrk.get("wrk_requests"))
+        entry["wrk_client_us"] = per_request_us(client_cpu, wrk.get("wrk_requests"))
     finally:
         server.stop()
     return entry
@@ -755,9 +782,11 @@ def run_wrk(ctx, url, seconds):
     except FileNotFoundError:
         return {"note": "wrk not installed"}
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    requests = re.search(r"(\d+) requests in", out)
     errors = re.search(r"Socket errors:.*", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"wrk_rps": float(rps.group(1)) if rps else None,
+            "wrk_requests": int(requests.group(1)) if requests else None,
             "wrk_errors": " ".join(filter(None, [errors and errors.group(0),
                                                  non2xx and f"non-2xx {non2xx.group(1)}"])) or "0",
             "wrk_output": out.strip()}
@@ -1034,10 +1063,26 @@ def crosscheck_summary(cross):
             ratio = entry["loadgen_rps"] / entry["wrk_rps"]
             flag = " **differ by more than 15%**" if abs(ratio - 1) > 0.15 else ""
             lines.append(f"- {entry['server']}: loadgen {fmt_rps(entry['loadgen_rps'])} req/s, "
-                         f"wrk {fmt_rps(entry['wrk_rps'])} req/s, ratio {ratio:.2f}{flag}")
+                         f"wrk {fmt_rps(entry['wrk_rps'])} req/s, ratio {ratio:.2f}{flag}; "
+                         f"{count_check(entry)}")
         else:
             lines.append(f"- {entry['server']}: {entry.get('note', 'no result')}")
     return "\n".join(lines) + "\n" if lines else "(no floor or nginx in this run)\n"
+
+
+def fmt_us(value):
+    return "–" if value is None else f"{value:.1f}"
+
+
+def count_check(entry):
+    """Do both clients count the same server work? Server CPU per counted request, side by side."""
+    a, b = entry.get("loadgen_server_us"), entry.get("wrk_server_us")
+    if not a or not b:
+        return "server CPU per counted request: not measured"
+    flag = " **differ by more than 15%**" if abs(a / b - 1) > 0.15 else " (agree within 15%)"
+    return (f"server CPU per counted request {fmt_us(a)} vs {fmt_us(b)} µs{flag}; client CPU "
+            f"per request {fmt_us(entry.get('loadgen_client_us'))} vs "
+            f"{fmt_us(entry.get('wrk_client_us'))} µs")
 
 
 def write_crosscheck_md(ctx, cross):
@@ -1046,15 +1091,21 @@ def write_crosscheck_md(ctx, cross):
           f"The same server (fresh start), the same URL (/index.html), {CROSSCHECK_CONNECTIONS} keep-alive "
           f"connections, {seconds} s each, one client thread pinned to CPU {ctx.client_cpu}; loadgen first, "
           "then wrk. A ratio far from 1 means one of the two load generators is the bottleneck or "
-          "counts differently; more than 15% apart is flagged.", "",
-          "| server | loadgen req/s | loadgen errors | wrk req/s | wrk errors | loadgen / wrk |",
-          "|---|---|---|---|---|---|"]
+          "counts differently; more than 15% apart is flagged. To tell the two apart, the server's "
+          "CPU time is divided by the requests each client counted: if both count right, the same "
+          "server work gives the same figure, whatever the req/s; and each client's own CPU per "
+          "request shows which one is the bottleneck.", "",
+          "| server | loadgen req/s | loadgen errors | wrk req/s | wrk errors | loadgen / wrk "
+          "| server CPU µs per counted req (loadgen / wrk) | client CPU µs/req (loadgen / wrk) |",
+          "|---|---|---|---|---|---|---|---|"]
     for e in cross:
         ratio = (e["loadgen_rps"] / e["wrk_rps"]) if e.get("loadgen_rps") and e.get("wrk_rps") else None
         flag = " ⚠ >15%" if ratio and abs(ratio - 1) > 0.15 else ""
         md.append(f"| {e['server']} | {fmt_rps(e.get('loadgen_rps'))} | {e.get('loadgen_errors', '–')} | "
                   f"{fmt_rps(e.get('wrk_rps'))} | {e.get('wrk_errors', '–')} | "
-                  f"{'–' if ratio is None else f'{ratio:.2f}'}{flag} |")
+                  f"{'–' if ratio is None else f'{ratio:.2f}'}{flag} | "
+                  f"{fmt_us(e.get('loadgen_server_us'))} / {fmt_us(e.get('wrk_server_us'))} | "
+                  f"{fmt_us(e.get('loadgen_client_us'))} / {fmt_us(e.get('wrk_client_us'))} |")
     md.append("")
     for e in cross:
         if e.get("note"):
