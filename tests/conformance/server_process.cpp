@@ -19,21 +19,12 @@
 #include <sstream>
 #include <thread>
 
+#include "http/parser.hpp"  // http::iequals: the same ASCII case folding the server uses
+
 namespace tenk::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::optional<int> decode_wait_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -217,14 +208,14 @@ std::pair<int, std::string> run_to_exit(const std::string& binary,
 
 std::string Response::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (iequal(key, name)) return value;
+    if (http::iequals(key, name)) return value;
   }
   return {};
 }
 
 bool Response::has_header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (iequal(key, name)) return true;
+    if (http::iequals(key, name)) return true;
   }
   return false;
 }
