@@ -10,12 +10,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <limits>
 
+#include "http/chars.hpp"
 #include "http/date.hpp"
 #include "http/mime.hpp"
 
@@ -28,17 +28,6 @@ namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 constexpr char kUpperHexDigits[] = "0123456789ABCDEF";
-
-// The value of a hex digit, or kNotHex: one table lookup instead of three range comparisons.
-constexpr unsigned char kNotHex = 0xFF;
-constexpr std::array<unsigned char, 256> kHexValue = [] {
-  std::array<unsigned char, 256> table{};
-  table.fill(kNotHex);
-  for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<unsigned char>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) table[c] = static_cast<unsigned char>(c - 'a' + 10);
-  for (int c = 'A'; c <= 'F'; ++c) table[c] = static_cast<unsigned char>(c - 'A' + 10);
-  return table;
-}();
 
 // Writes `value` in lower-case hex without leading zeros; returns the end of what it wrote.
 char* put_hex(char* out, std::uint64_t value) {
@@ -72,17 +61,13 @@ std::string_view write_etag(const struct stat& info, char (&buffer)[48]) {
   return {buffer, static_cast<std::size_t>(p - buffer)};
 }
 
-bool is_ows(char c) {
-  return c == ' ' || c == '\t';
-}
-
 // If-None-Match (RFC 9110 §13.1.2): "*" or a comma-separated list of entity-tags. It uses the
 // weak comparison: a "W/" prefix is ignored and the quoted tags compared byte for byte. A list
 // that stops making sense stops the search: what was not matched by then does not match.
 bool none_match_matches(std::string_view list, std::string_view etag) {
   std::size_t i = 0;
   while (i < list.size()) {
-    if (is_ows(list[i]) || list[i] == ',') {
+    if (http::is_ows(list[i]) || list[i] == ',') {
       ++i;
       continue;
     }
@@ -145,8 +130,8 @@ RangeOutcome parse_range(std::string_view value, std::uint64_t size, ByteRange& 
     return RangeOutcome::WholeFile;
   }
   std::string_view spec = value.substr(kUnit.size());
-  while (!spec.empty() && is_ows(spec.front())) spec.remove_prefix(1);
-  while (!spec.empty() && is_ows(spec.back())) spec.remove_suffix(1);
+  while (!spec.empty() && http::is_ows(spec.front())) spec.remove_prefix(1);
+  while (!spec.empty() && http::is_ows(spec.back())) spec.remove_suffix(1);
   if (spec.find(',') != std::string_view::npos) return RangeOutcome::WholeFile;
   const std::size_t dash = spec.find('-');
   if (dash == std::string_view::npos) return RangeOutcome::WholeFile;
@@ -263,9 +248,10 @@ void redirect_to_directory(std::string_view relative_path, Reply& out) {
   out.head.location = out.location;
 }
 
-// The whole answer for GET; reply_with_file() then strips the body for HEAD.
-void answer_with_file(const http::Request& request, const std::string& relative_path,
-                      FileOpener& files, std::string& scratch, Reply& out) {
+}  // namespace
+
+void reply_with_file(const http::Request& request, const std::string& relative_path,
+                     FileOpener& files, std::string& scratch, Reply& out) {
   const bool names_directory = relative_path.empty() || relative_path.back() == '/';
   const std::string* path = &relative_path;
   if (names_directory) {  // "" or "dir/": its index.html (reserved scratch: no allocation)
@@ -306,7 +292,7 @@ void answer_with_file(const http::Request& request, const std::string& relative_
     // The file stays in out.file like any other opened file: the caller releases it.
     head.status = 304;
     head.has_content_length = false;
-    out.body = Reply::Body::None;
+    out.body = ResponseBody{};
     return;
   }
 
@@ -314,8 +300,10 @@ void answer_with_file(const http::Request& request, const std::string& relative_
   head.content_type = http::mime_type_for(*path);
   head.accept_ranges = true;
   head.content_length = size;
-  out.body = Reply::Body::File;
-  out.file_offset = 0;
+  out.body.kind = ResponseBody::Kind::File;
+  out.body.file_fd = out.file.fd;
+  out.body.file_offset = 0;
+  out.body.length = size;
   // Range is defined for GET only; a server must ignore it on any other method, HEAD included
   // (RFC 9110 §14.2).
   if (request.method != http::Method::Get || request.range.empty() ||
@@ -336,44 +324,11 @@ void answer_with_file(const http::Request& request, const std::string& relative_
       if (head.content_range.empty()) return;
       head.status = 206;
       head.content_length = range.last - range.first + 1;
-      out.file_offset = range.first;
+      out.body.file_offset = range.first;
+      out.body.length = head.content_length;
       return;
   }
 }
-
-// The text of each error body: "<code> <reason>\n", the same words as http::reason_phrase() (a
-// unit test checks every line). String literals, so an error reply points at static memory and
-// never allocates. Searched linearly: 15 entries, and errors are not the fast path.
-struct ErrorText {
-  int status;
-  std::string_view text;
-};
-constexpr ErrorText kErrorTexts[] = {
-    {301, "301 Moved Permanently\n"},
-    {400, "400 Bad Request\n"},
-    {403, "403 Forbidden\n"},
-    {404, "404 Not Found\n"},
-    {405, "405 Method Not Allowed\n"},
-    {408, "408 Request Timeout\n"},
-    {413, "413 Content Too Large\n"},
-    {414, "414 URI Too Long\n"},
-    {416, "416 Range Not Satisfiable\n"},
-    {417, "417 Expectation Failed\n"},
-    {431, "431 Request Header Fields Too Large\n"},
-    {500, "500 Internal Server Error\n"},
-    {501, "501 Not Implemented\n"},
-    {503, "503 Service Unavailable\n"},
-    {505, "505 HTTP Version Not Supported\n"},
-};
-
-std::string_view error_text(int status) {
-  for (const ErrorText& entry : kErrorTexts) {
-    if (entry.status == status) return entry.text;
-  }
-  return {};  // a status without a line here gets an empty body
-}
-
-}  // namespace
 
 int open_document_root(const std::string& directory) {
   // O_PATH: the fd is only an anchor for openat2(), never read, so it needs no read permission.
@@ -428,9 +383,9 @@ int decode_target_path(std::string_view path, std::string& out) {
       auto c = static_cast<unsigned char>(path[i]);
       if (c == '%') {
         if (path.size() - i < 3) return 400;  // "%" or "%4" at the end
-        const unsigned char high = kHexValue[static_cast<unsigned char>(path[i + 1])];
-        const unsigned char low = kHexValue[static_cast<unsigned char>(path[i + 2])];
-        if (high == kNotHex || low == kNotHex) return 400;
+        const unsigned char high = http::kHexValue[static_cast<unsigned char>(path[i + 1])];
+        const unsigned char low = http::kHexValue[static_cast<unsigned char>(path[i + 2])];
+        if (high == http::kNotHex || low == http::kNotHex) return 400;
         c = static_cast<unsigned char>(high << 4 | low);
         // An encoded '/' would merge two segments after they were checked one by one; no file
         // name can contain '/', so nothing can be found under such a name anyway.
@@ -451,42 +406,6 @@ int decode_target_path(std::string_view path, std::string& out) {
     if (i < path.size()) out.push_back('/');
   }
   return 0;
-}
-
-void reply_with_file(const http::Request& request, const std::string& relative_path,
-                     FileOpener& files, std::string& scratch, Reply& out) {
-  answer_with_file(request, relative_path, files, scratch, out);
-  // HEAD gets the head GET would get, Content-Length included, and no body (RFC 9110 §9.3.2).
-  if (request.method == http::Method::Head) out.body = Reply::Body::None;
-}
-
-void reply_with_error(int status, Reply& out, std::string_view allow) {
-  const std::string_view text = error_text(status);
-  out.head.status = status;
-  out.head.content_type = "text/plain; charset=utf-8";
-  out.head.has_content_length = true;
-  out.head.content_length = text.size();
-  out.head.allow = allow;
-  out.body = Reply::Body::Memory;
-  out.memory = text;
-}
-
-void reply_with_echo(std::string_view body, Reply& out) {
-  out.head.status = 200;
-  out.head.content_type = "application/octet-stream";
-  out.head.has_content_length = true;
-  out.head.content_length = body.size();
-  out.body = Reply::Body::Memory;
-  out.memory = body;
-}
-
-void Reply::reset() {
-  head = http::ResponseHead{};
-  body = Body::None;
-  memory = {};
-  file = OpenFile{};
-  file_offset = 0;
-  location.clear();  // keeps its capacity; the char buffers are overwritten before each use
 }
 
 }  // namespace tenk::app

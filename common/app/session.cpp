@@ -1,6 +1,7 @@
 #include "app/session.hpp"
 
 #include <cstring>
+#include <vector>
 
 #include "http/response.hpp"
 
@@ -8,7 +9,59 @@ namespace tenk::app {
 
 using http::Method;
 
+// What a session needs only while it is busy with a request. The parsed Request alone is
+// ~3.5 KiB (its table of 100 header fields); with the receive buffer a workspace is ~21 KiB,
+// which is why an idle connection must not keep one.
+struct HttpSession::Workspace {
+  Workspace() {
+    // Reserved once per workspace, so that serving a file never allocates.
+    header.reserve(512);
+    path.reserve(http::kMaxRequestLine);
+    scratch.reserve(http::kMaxRequestLine + 16);
+  }
+
+  char receive[kReceiveBufferSize];  // not zero-filled: untouched pages cost no memory
+  http::Request request;             // views into `receive`
+  Reply reply;
+  std::string header;   // the composed response header
+  std::string path;     // the decoded target path
+  std::string scratch;  // path + "index.html"
+};
+
 namespace {
+
+// The free workspaces of one thread. A session takes one when bytes arrive and gives it back
+// when it goes idle, so in the steady state a request costs a pop and a push, no allocation.
+// Per thread, so no lock: a session is only ever driven by the thread that created it.
+class WorkspacePool {
+ public:
+  // Free workspaces kept for reuse. More than this are freed: after a burst of thousands of
+  // busy connections the pool shrinks back instead of holding their memory forever. An event
+  // loop runs one connection at a time, so few workspaces are busy at once.
+  static constexpr std::size_t kMaxFree = 64;
+
+  WorkspacePool() { free_.reserve(kMaxFree); }
+
+  std::unique_ptr<HttpSession::Workspace> take() {
+    if (free_.empty()) {
+      // `new T`, not std::make_unique<T>(): make_unique value-initializes, which would zero
+      // the whole receive buffer and touch every page of it.
+      return std::unique_ptr<HttpSession::Workspace>(new HttpSession::Workspace);
+    }
+    std::unique_ptr<HttpSession::Workspace> workspace = std::move(free_.back());
+    free_.pop_back();
+    return workspace;
+  }
+
+  void give_back(std::unique_ptr<HttpSession::Workspace> workspace) {
+    if (free_.size() < kMaxFree) free_.push_back(std::move(workspace));
+  }
+
+ private:
+  std::vector<std::unique_ptr<HttpSession::Workspace>> free_;
+};
+
+thread_local WorkspacePool workspace_pool;
 
 // Errors after which the byte stream can no longer be trusted (or the client asked for
 // something we will never do): the response says "Connection: close" and the connection ends.
@@ -30,26 +83,32 @@ bool closes_connection(int status) {
 }  // namespace
 
 HttpSession::HttpSession(FileOpener& files, http::DateSource& dates)
-    : files_(files), dates_(dates), buffer_(new char[kReceiveBufferSize]) {
-  // Reserved once so that serving a file never allocates.
-  path_.reserve(http::kMaxRequestLine);
-  scratch_.reserve(http::kMaxRequestLine + 16);
-  header_.reserve(512);
-}
+    : files_(files), dates_(dates) {}
 
 HttpSession::~HttpSession() {
-  files_.release(reply_.file);
+  release_file();
+  if (workspace_) workspace_pool.give_back(std::move(workspace_));
+}
+
+void HttpSession::release_file() {
+  if (workspace_) files_.release(workspace_->reply.file);
+}
+
+std::string_view HttpSession::unparsed() const {
+  return {workspace_->receive + begin_, end_ - begin_};
 }
 
 std::span<char> HttpSession::receive_space() {
-  // Only called between requests or inside one not yet parsed, so no string_view points into
-  // the buffer now: moving the unconsumed tail to the front is safe.
+  if (!workspace_) workspace_ = workspace_pool.take();
+  // Only called between requests, inside one not yet parsed, or while reading a body (when the
+  // reply no longer needs the request's bytes), so no string_view points into the buffer now:
+  // moving the unconsumed tail to the front is safe.
   if (begin_ > 0) {
-    std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+    std::memmove(workspace_->receive, workspace_->receive + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
-  return {buffer_.get() + end_, kReceiveBufferSize - end_};
+  return {workspace_->receive + end_, kReceiveBufferSize - end_};
 }
 
 void HttpSession::received(std::size_t bytes) {
@@ -60,6 +119,12 @@ void HttpSession::peer_closed() {
   peer_closed_ = true;
 }
 
+void HttpSession::receive_would_block() {
+  if (!idle() || !workspace_) return;
+  workspace_pool.give_back(std::move(workspace_));
+  begin_ = end_ = 0;
+}
+
 void HttpSession::stop() {
   stopping_ = true;
   if (responding_) close_after_ = true;
@@ -67,6 +132,15 @@ void HttpSession::stop() {
 
 bool HttpSession::idle() const {
   return phase_ == Phase::Head && begin_ == end_ && !responding_;
+}
+
+std::string_view HttpSession::header() const {
+  return interim_ ? http::kContinueResponse : std::string_view(workspace_->header);
+}
+
+const ResponseBody& HttpSession::body() const {
+  static const ResponseBody kNothing;
+  return interim_ ? kNothing : workspace_->reply.body;
 }
 
 HttpSession::Action HttpSession::next() {
@@ -83,7 +157,7 @@ HttpSession::Action HttpSession::next() {
           }
           return Action::Receive;
         }
-        switch (parser_.parse(unparsed(), request_)) {
+        switch (parser_.parse(unparsed(), workspace_->request)) {
           case http::ParseStatus::Complete:
             return answer_request();
           case http::ParseStatus::Error:
@@ -100,28 +174,18 @@ HttpSession::Action HttpSession::next() {
         break;
       }
 
-      case Phase::EchoBody:
-      case Phase::SkipBody: {
-        bool echo = phase_ == Phase::EchoBody;
-        auto result = body_.feed(unparsed(), echo ? &echo_body_ : nullptr);
+      case Phase::Body: {
+        // The reply is already chosen; the body is read (for /echo) or skipped before it is
+        // sent, so that a malformed body is answered 400 instead of a 200 and then a close.
+        auto result = body_.feed(unparsed(), echo_ ? &echo_body_ : nullptr);
         consume(result.consumed);
-        if (result.error_status != 0) {
-          // A bad body of a request already answered (SkipBody) gets no second response: the
-          // client would take it for the answer to its next request. The stream is lost, so
-          // the connection just ends.
-          if (!echo) {
-            phase_ = Phase::Closed;
-            continue;
-          }
-          return respond(result.error_status);
-        }
+        if (result.error_status != 0) return respond(result.error_status);
         if (result.done) {
           phase_ = Phase::Head;
-          if (!echo) continue;
-          reply_with_echo(echo_body_, reply_);
+          if (echo_) reply_with_echo(echo_body_, workspace_->reply);
           return respond(0);
         }
-        if (peer_closed_) {
+        if (peer_closed_) {  // the body was cut short: nobody is left to answer
           phase_ = Phase::Closed;
           continue;
         }
@@ -132,74 +196,81 @@ HttpSession::Action HttpSession::next() {
 }
 
 HttpSession::Action HttpSession::answer_request() {
-  const http::Request& request = request_;
+  Workspace& workspace = *workspace_;
+  const http::Request& request = workspace.request;
   // The head's bytes stay in the buffer until the next receive_space(), so `request` remains
-  // valid while we answer; we only advance past them.
+  // valid while the reply is chosen; we only advance past them.
   consume(parser_.head_length());
   parser_.reset();
   http10_ = request.version == http::Version::Http10;
   head_request_ = request.method == Method::Head;
   keep_alive_ = request.keep_alive && !stopping_;
+  echo_ = false;
 
+  // Requests refused outright end the connection, so their body is never read.
   if (request.method == Method::Unknown) return respond(501);
   if (request.expect_unsupported) return respond(417);
-  if (request.path == "*") {  // "OPTIONS *": the only method allowed this form; not served
-    reply_with_error(405, reply_, "GET, HEAD");
-    return respond(0);
-  }
-  if (int status = decode_target_path(request.path, path_); status != 0) return respond(status);
 
-  const bool has_body = request.framing != http::BodyFraming::None;
-  body_.start(request.framing, request.content_length);
-  if (path_ == "echo") {
-    if (request.method != Method::Post) {
-      reply_with_error(405, reply_, "POST");
-    } else {
+  Reply& reply = workspace.reply;
+  if (request.path == "*") {  // "OPTIONS *": the only method allowed this form; not served
+    reply_with_error(405, reply, "GET, HEAD");
+  } else if (int status = decode_target_path(request.path, workspace.path); status != 0) {
+    if (closes_connection(status)) return respond(status);
+    reply_with_error(status, reply);
+  } else if (workspace.path == "echo") {
+    if (request.method == Method::Post) {
+      echo_ = true;
       echo_body_.clear();
-      phase_ = Phase::EchoBody;
-      // Tell the client to go ahead before it sends the body (HTTP/1.1 clients only).
-      if (request.expect_continue && has_body && !http10_) {
-        interim_ = true;
-        responding_ = true;
-        header_.assign(http::kContinueResponse);
-        return Action::Respond;
-      }
-      return next();
+    } else {
+      reply_with_error(405, reply, "POST");
     }
   } else if (request.method == Method::Get || request.method == Method::Head) {
-    reply_with_file(request, path_, files_, scratch_, reply_);
+    reply_with_file(request, workspace.path, files_, workspace.scratch, reply);
   } else {
-    reply_with_error(405, reply_, "GET, HEAD");
+    reply_with_error(405, reply, "GET, HEAD");
   }
 
-  if (has_body) {
-    // A client that waits for "100 Continue" may never send the body we would have to skip;
-    // we cannot tell, so this connection ends after the answer.
-    if (request.expect_continue) keep_alive_ = false;
-    phase_ = Phase::SkipBody;
+  // From here on the reply owns everything it says: the request's bytes may move.
+  const bool has_body = request.framing != http::BodyFraming::None;
+  if (has_body && request.expect_continue && !echo_) {
+    // The client waits for "100 Continue" before it sends a body we do not want. We answer
+    // now instead; whether the body follows anyway cannot be told, so the connection ends.
+    keep_alive_ = false;
+    return respond(0);
   }
-  return respond(0);
+  body_.start(request.framing, request.content_length);
+  phase_ = Phase::Body;
+  if (echo_ && has_body && request.expect_continue && !http10_) {
+    // Tell the client to go ahead before it sends the body (HTTP/1.1 clients only).
+    interim_ = true;
+    responding_ = true;
+    return Action::Respond;
+  }
+  return next();
 }
 
 HttpSession::Action HttpSession::respond(int error_status) {
+  Reply& reply = workspace_->reply;
   if (error_status != 0) {
-    files_.release(reply_.file);
-    reply_.reset();
-    reply_with_error(error_status, reply_);
+    release_file();
+    reply.reset();
+    reply_with_error(error_status, reply);
     if (closes_connection(error_status)) keep_alive_ = false;
   }
   close_after_ = !keep_alive_ || stopping_;
   if (close_after_) phase_ = Phase::Closed;
 
-  http::ResponseHead& head = reply_.head;
+  http::ResponseHead& head = reply.head;
   head.date = dates_.now();
   head.connection = close_after_ ? http::ConnectionHeader::Close
                     : http10_    ? http::ConnectionHeader::KeepAlive
                                  : http::ConnectionHeader::None;
-  if (head_request_) reply_.body = Reply::Body::None;  // HEAD: the GET head, no body
+  // HEAD gets the head GET would get, Content-Length included, and no body (RFC 9110 §9.3.2).
+  if (head_request_) reply.body = ResponseBody{};
 
-  header_.resize(http::composed_length(head));
-  http::compose(head, header_.data());
+  std::string& header = workspace_->header;
+  header.resize(http::composed_length(head));
+  http::compose(head, header.data());
   responding_ = true;
   return Action::Respond;
 }
@@ -210,9 +281,13 @@ void HttpSession::sent() {
     interim_ = false;
     return;
   }
-  files_.release(reply_.file);
-  reply_.reset();
+  release_file();
+  workspace_->reply.reset();
   head_request_ = false;
+  if (echo_) {
+    std::string().swap(echo_body_);  // up to 1 MiB: not kept by a connection that goes idle
+    echo_ = false;
+  }
 }
 
 }  // namespace tenk::app

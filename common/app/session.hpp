@@ -2,17 +2,24 @@
 //
 // A step owns the socket and decides HOW bytes move (a blocking thread, a select/epoll state
 // machine, a fiber). HttpSession decides WHAT is said: it owns the receive buffer, parses
-// requests out of it, skips or collects bodies, picks the reply and composes its header, and
-// says when the connection must close. The step runs this loop, in whatever shape it teaches:
+// requests out of it, reads or skips bodies, picks the reply and composes its header, and says
+// when the connection must close. The step runs this loop, in whatever shape it teaches:
 //
 //   for (;;) switch (session.next()) {
-//     case Action::Receive: n = recv(fd, session.receive_space()); session.received(n) or
-//                           session.peer_closed(); break;
+//     case Action::Receive: n = recv(fd, session.receive_space());
+//                           n > 0 → session.received(n); n == 0 → session.peer_closed();
+//                           EAGAIN → session.receive_would_block(), wait for input; break;
 //     case Action::Respond: send session.header(), then session.body(); session.sent(); break;
 //     case Action::Close:   close(fd); return;
 //   }
 //
-// Nothing here allocates per request, except what /echo needs for its body and a 301's Location.
+// Memory: a session that waits between requests holds no buffer. Everything it needs only
+// while busy with a request (the receive buffer, the parsed Request and its header table, the
+// Reply, the composed header) lives in a Workspace taken from a per-thread pool when bytes
+// arrive and handed back when the connection goes idle, so 10,000 idle keep-alive connections
+// cost a few hundred bytes each instead of ~20 KiB. The pool keeps its free workspaces, so the
+// steady state allocates nothing per request; the only allocations are /echo's body and a
+// 301's Location.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +29,7 @@
 #include <string_view>
 
 #include "app/files.hpp"
+#include "app/reply.hpp"
 #include "http/date.hpp"
 #include "http/parser.hpp"
 
@@ -40,7 +48,8 @@ class HttpSession {
   HttpSession& operator=(const HttpSession&) = delete;
 
   enum class Action : unsigned char {
-    Receive,  // recv() into receive_space(), then received(n) or peer_closed()
+    Receive,  // recv() into receive_space(), then received(n), peer_closed() or
+              // receive_would_block()
     Respond,  // send header() then body(), then call sent()
     Close,    // nothing more to say: close the socket
   };
@@ -48,18 +57,22 @@ class HttpSession {
   // What the connection should do now. Call again after doing it.
   Action next();
 
-  // Free space at the end of the receive buffer (never empty when next() said Receive).
+  // Free space at the end of the receive buffer (never empty when next() said Receive). Takes a
+  // workspace from the thread's pool if the session holds none.
   std::span<char> receive_space();
   void received(std::size_t bytes);
   // The peer closed its side (recv returned 0) or the connection failed: answer what is
   // complete, then Close.
   void peer_closed();
+  // recv() found nothing to read (EAGAIN) and the step is about to wait for input: a session
+  // with nothing buffered hands its workspace back to the pool, so a waiting connection costs
+  // no buffer. Steps that block in recv() (a thread per connection) never call it.
+  void receive_would_block();
 
-  // Valid after next() returned Respond, until sent().
-  std::string_view header() const { return header_; }
-  const Reply& reply() const { return reply_; }
-  // Convenience: the body to send after the header (Body::None for HEAD, 304, 100 Continue).
-  Reply::Body body_kind() const { return interim_ ? Reply::Body::None : reply_.body; }
+  // Valid after next() returned Respond, until sent(): the response header, then what to send
+  // after it (nothing for HEAD, 304 and "100 Continue"; memory; or a range of an open file).
+  std::string_view header() const;
+  const ResponseBody& body() const;
   // The response (header and body) is out: release the file, drop the request's bytes.
   void sent();
 
@@ -68,37 +81,38 @@ class HttpSession {
   void stop();
   // No request is partly received or being answered: safe to close without losing anything.
   bool idle() const;
-  // True when the response being sent is the connection's last (Connection: close).
-  bool closing_after_response() const { return close_after_; }
+  // True while the session holds a workspace (a receive buffer and the rest): false for a
+  // connection waiting between requests once receive_would_block() was called.
+  bool holds_workspace() const { return workspace_ != nullptr; }
+
+  struct Workspace;  // defined in session.cpp
 
  private:
-  enum class Phase : unsigned char { Head, EchoBody, SkipBody, Closed };
+  enum class Phase : unsigned char { Head, Body, Closed };
 
-  Action answer_request();          // after a complete head: choose the reply
-  // Composes header_ for reply_. A non-zero error_status first replaces reply_ with that error.
+  Action answer_request();  // after a complete head: choose the reply
+  // Composes the header for the reply. A non-zero error_status first replaces the reply with
+  // that error.
   Action respond(int error_status);
-  std::string_view unparsed() const { return {buffer_.get() + begin_, end_ - begin_}; }
+  std::string_view unparsed() const;
   void consume(std::size_t bytes) { begin_ += bytes; }
+  void release_file();
 
   FileOpener& files_;
   http::DateSource& dates_;
 
-  std::unique_ptr<char[]> buffer_;  // not zero-filled: untouched pages cost no memory
-  std::size_t begin_ = 0;           // first unconsumed byte
-  std::size_t end_ = 0;             // one past the last received byte
+  std::unique_ptr<Workspace> workspace_;  // null while idle (see receive_would_block)
+  std::size_t begin_ = 0;                 // first unconsumed byte of the receive buffer
+  std::size_t end_ = 0;                   // one past the last received byte
 
   Phase phase_ = Phase::Head;
   http::RequestParser parser_;
-  http::Request request_;
   http::BodyDecoder body_;
-  std::string echo_body_;
-  std::string path_;     // decoded target path (reserved once)
-  std::string scratch_;  // path + "index.html"
+  std::string echo_body_;  // POST /echo only; released after its response
 
-  Reply reply_;
-  std::string header_;  // composed response header (reserved once)
   bool responding_ = false;    // a Respond is out and sent() has not been called
   bool interim_ = false;       // the response out is "100 Continue"
+  bool echo_ = false;          // the current request is POST /echo: its body is the reply
   bool keep_alive_ = true;     // the current request allows another after it
   bool http10_ = false;        // the current request is HTTP/1.0 (echo "Connection: keep-alive")
   bool head_request_ = false;  // the current request is HEAD: send the head only

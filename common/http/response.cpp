@@ -11,50 +11,57 @@
 
 namespace tenk::http {
 
-std::string_view reason_phrase(int status) {
-  // A switch on dense integer cases compiles to a jump table: no search, no allocation.
+std::string_view status_text(int status) {
+  // A switch on dense integer cases compiles to a jump table: no search, no allocation. Each
+  // text is the status line's code and reason phrase, plus the newline an error body ends with.
   switch (status) {
     case 100:
-      return "Continue";
+      return "100 Continue\n";
     case 200:
-      return "OK";
+      return "200 OK\n";
     case 206:
-      return "Partial Content";
+      return "206 Partial Content\n";
     case 301:
-      return "Moved Permanently";
+      return "301 Moved Permanently\n";
     case 304:
-      return "Not Modified";
+      return "304 Not Modified\n";
     case 400:
-      return "Bad Request";
+      return "400 Bad Request\n";
     case 403:
-      return "Forbidden";
+      return "403 Forbidden\n";
     case 404:
-      return "Not Found";
+      return "404 Not Found\n";
     case 405:
-      return "Method Not Allowed";
+      return "405 Method Not Allowed\n";
     case 408:
-      return "Request Timeout";
+      return "408 Request Timeout\n";
     case 413:
-      return "Content Too Large";  // RFC 9110 name (was "Payload Too Large")
+      return "413 Content Too Large\n";  // RFC 9110 name (was "Payload Too Large")
     case 414:
-      return "URI Too Long";
+      return "414 URI Too Long\n";
     case 416:
-      return "Range Not Satisfiable";
+      return "416 Range Not Satisfiable\n";
     case 417:
-      return "Expectation Failed";
+      return "417 Expectation Failed\n";
     case 431:
-      return "Request Header Fields Too Large";
+      return "431 Request Header Fields Too Large\n";
     case 500:
-      return "Internal Server Error";
+      return "500 Internal Server Error\n";
     case 501:
-      return "Not Implemented";
+      return "501 Not Implemented\n";
     case 503:
-      return "Service Unavailable";
+      return "503 Service Unavailable\n";
     case 505:
-      return "HTTP Version Not Supported";
+      return "505 HTTP Version Not Supported\n";
     default:
-      return "Unknown";
+      return {};
   }
+}
+
+std::string_view reason_phrase(int status) {
+  const std::string_view text = status_text(status);
+  if (text.empty()) return "Unknown";
+  return text.substr(4, text.size() - 5);  // "404 Not Found\n" → "Not Found"
 }
 
 namespace {

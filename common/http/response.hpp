@@ -13,7 +13,11 @@
 
 namespace tenk::http {
 
-// The reason phrase for a status code we send ("Not Found"); "Unknown" for any other code.
+// "404 Not Found\n": the code and reason phrase of a status we send, with a newline: the status
+// line's words and the body of an error reply, from one table. Empty for any other code.
+std::string_view status_text(int status);
+
+// The reason phrase alone ("Not Found"); "Unknown" for a code status_text() does not know.
 std::string_view reason_phrase(int status);
 
 enum class ConnectionHeader : std::uint8_t {
@@ -25,9 +29,7 @@ enum class ConnectionHeader : std::uint8_t {
 // Everything one response head can carry. Empty string_views are left out of the output.
 struct ResponseHead {
   int status = 200;
-  Version version = Version::Http11;  // the status line always says HTTP/1.1 (RFC 9110 §6.2);
-                                      // kept for callers that need to know the peer's version
-  std::string_view date;              // IMF-fixdate, 29 bytes (see date.hpp)
+  std::string_view date;  // IMF-fixdate, 29 bytes (see date.hpp)
   std::string_view content_type;
   bool has_content_length = true;  // false only for 1xx and 304 (RFC 9110 §8.6)
   std::uint64_t content_length = 0;

@@ -8,7 +8,6 @@
 //   - header and body leave in two send() calls, with Nagle's algorithm on   → 06_sendfile_msg_more
 //   - the Date header is formatted with gmtime_r + strftime per response     → 07_date_cache
 //   - the file is opened, fstat'ed and closed per request                     → 08_fd_cache
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,21 +17,21 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <mutex>
 #include <span>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <thread>
 #include <unordered_set>
-#include <vector>
 
 #include "app/files.hpp"
 #include "app/session.hpp"
 #include "http/date.hpp"
+#include "net/event_loop.hpp"
 #include "net/listener.hpp"
-#include "net/options.hpp"
 #include "net/signals.hpp"
+#include "net/startup.hpp"
 
 namespace {
 
@@ -81,25 +80,11 @@ bool send_all(int fd, const char* data, std::size_t size) {
   return true;
 }
 
-// The naive body: the whole range is read() into a fresh buffer, then sent. Two copies
-// through user space and an allocation per request; step 06 uses sendfile() instead.
-bool send_file_body(int fd, const app::Reply& reply) {
-  std::vector<char> body(reply.head.content_length);
-  std::size_t done = 0;
-  while (done < body.size()) {
-    ssize_t got = pread(reply.file.fd, body.data() + done, body.size() - done,
-                        static_cast<off_t>(reply.file_offset + done));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return false;  // the file shrank or failed: the response is cut short
-    done += static_cast<std::size_t>(got);
-  }
-  return send_all(fd, body.data(), body.size());
-}
-
 // Requests and responses on one connection until either side ends it.
 void converse(int fd, app::FileOpener& files) {
   http::StrftimeDateSource dates;  // per thread: it keeps its string in a buffer
   app::HttpSession session(files, dates);
+  std::string body_storage;  // a file's bytes on their way out
   bool open = true;
   while (open) {
     switch (session.next()) {
@@ -117,13 +102,12 @@ void converse(int fd, app::FileOpener& files) {
       }
       case Action::Respond: {
         // Two send() calls with Nagle on: the body may wait for the header's ACK.
+        // The body is read into memory first (step 06 sends files with sendfile() instead).
         std::string_view header = session.header();
-        bool ok = send_all(fd, header.data(), header.size());
-        if (ok && session.body_kind() == app::Reply::Body::File) {
-          ok = send_file_body(fd, session.reply());
-        } else if (ok && session.body_kind() == app::Reply::Body::Memory) {
-          ok = send_all(fd, session.reply().memory.data(), session.reply().memory.size());
-        }
+        std::string_view body;
+        bool ok = app::load_body(session.body(), body_storage, body) &&
+                  send_all(fd, header.data(), header.size()) &&
+                  send_all(fd, body.data(), body.size());
         session.sent();
         open = ok;  // a failed send means the peer is gone: nothing more can be said
         break;
@@ -149,38 +133,24 @@ bool wait_for_connection(int listen_fd) {
   return !net::stop_requested();
 }
 
-// Out of descriptors: the pending connection stays in the backlog. Retrying at once would
-// spin the CPU, so sleep a little (or until a stop) and try again when connections may have
-// closed.
-void pause_after_descriptor_shortage() {
-  pollfd stop = {net::stop_fd(), POLLIN, 0};
-  poll(&stop, 1, 100);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  net::Options options = net::parse_options(argc, argv, 0);
-  net::install_stop_signals();
-  net::raise_open_files_limit();
-  int root_fd = app::open_document_root(options.root);
-  if (root_fd < 0) {
-    std::fprintf(stderr, "tenk: --root %s: %s\n", options.root.c_str(), std::strerror(errno));
-    return 1;
-  }
-  app::DirectFileOpener files(root_fd);
-  int listen_fd = net::open_listener(options);
-  // The listener alone is non-blocking, so that a connection reset between poll() and
-  // accept() cannot leave the main thread stuck in accept() where a stop cannot reach it.
-  // Accepted sockets do not inherit O_NONBLOCK on Linux: connection threads block as intended.
-  fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
-  net::announce_listening(options, listen_fd);
+  net::ServerSetup server = net::set_up_server(argc, argv, 0);
+  app::DirectFileOpener files(server.root_fd);
+  net::announce_listening(server.options, server.listen_fd);
+  // The listener is non-blocking (see net/startup.hpp), so that a connection reset between
+  // poll() and accept() cannot leave this thread stuck in accept() where a stop cannot reach
+  // it. Accepted sockets do not inherit O_NONBLOCK: connection threads block as intended.
+  const int listen_fd = server.listen_fd;
 
   ConnectionRegistry registry;
   while (wait_for_connection(listen_fd)) {
     int fd = accept(listen_fd, nullptr, nullptr);
     if (fd < 0) {
-      if (errno == EMFILE || errno == ENFILE) pause_after_descriptor_shortage();
+      // Out of descriptors: the pending connection stays in the backlog. Retrying at once
+      // would spin the CPU, so wait a little (or until a stop) for connections to close.
+      if (net::out_of_descriptors(errno)) net::sleep_unless_stopped(net::kAcceptPauseLength);
       continue;  // EAGAIN (someone reset before we accepted), EINTR, ECONNABORTED...
     }
     registry.add(fd);
@@ -192,15 +162,15 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "tenk: cannot start a thread: %s\n", error.what());
       registry.remove(fd);
       close(fd);
-      pause_after_descriptor_shortage();
+      net::sleep_unless_stopped(net::kAcceptPauseLength);
     }
   }
 
-  // Stop: no new connections; idle ones end now, responses in flight get up to 5 seconds.
+  // Stop: no new connections; idle ones end now, responses in flight get net::kDrainLimit.
   close(listen_fd);
   registry.stop_all();
-  if (!registry.wait_until_empty(std::chrono::seconds(5))) {
-    std::fprintf(stderr, "tenk: connections still busy after 5 s, exiting\n");
+  if (!registry.wait_until_empty(net::kDrainLimit)) {
+    net::report_drain_timeout();
     std::_Exit(0);  // threads still use `files`: leave without running destructors
   }
   return 0;

@@ -18,9 +18,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
-#include <cstdio>
-#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -30,16 +27,15 @@
 #include "app/files.hpp"
 #include "app/session.hpp"
 #include "http/date.hpp"
-#include "http/response.hpp"
+#include "net/event_loop.hpp"
 #include "net/listener.hpp"
-#include "net/options.hpp"
 #include "net/signals.hpp"
+#include "net/startup.hpp"
 
 namespace {
 
 using namespace tenk;
 using Action = app::HttpSession::Action;
-using Clock = std::chrono::steady_clock;
 
 // One client connection: its socket, its HTTP session, and how far the response got.
 struct Connection {
@@ -50,36 +46,13 @@ struct Connection {
   app::HttpSession session;
   bool responding = false;  // a response is being sent: header_sent/body_sent say how far
   std::size_t header_sent = 0;
-  std::string body;           // the file's bytes, read() into memory (step 06 uses sendfile)
+  std::string body;           // the file's bytes, read into memory (step 06 uses sendfile)
   std::string_view body_out;  // what to send after the header (body, or an in-memory reply)
   std::size_t body_sent = 0;
 };
 
 // Where advance() stopped.
 enum class Progress { WaitRead, WaitWrite, Closed };
-
-// Reads the reply's file range into memory, so that sending can stop and resume anywhere.
-bool load_body(Connection& connection) {
-  const app::Reply& reply = connection.session.reply();
-  connection.body.clear();
-  connection.body_out = {};
-  if (connection.session.body_kind() == app::Reply::Body::Memory) {
-    connection.body_out = reply.memory;
-  } else if (connection.session.body_kind() == app::Reply::Body::File) {
-    connection.body.resize(reply.head.content_length);
-    std::size_t done = 0;
-    while (done < connection.body.size()) {
-      ssize_t got =
-          pread(reply.file.fd, connection.body.data() + done, connection.body.size() - done,
-                static_cast<off_t>(reply.file_offset + done));
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) return false;
-      done += static_cast<std::size_t>(got);
-    }
-    connection.body_out = connection.body;
-  }
-  return true;
-}
 
 // Sends what is left of `data` from `sent` on. True when all of it is out; false when the
 // socket is full (errno EAGAIN) or broken (any other errno).
@@ -116,6 +89,7 @@ Progress advance(Connection& connection) {
         } else if (got == 0) {
           session.peer_closed();
         } else if (errno == EAGAIN) {
+          session.receive_would_block();  // an idle connection gives its buffer back
           return Progress::WaitRead;
         } else if (errno != EINTR) {
           return Progress::Closed;  // reset: nobody is left to answer
@@ -123,7 +97,9 @@ Progress advance(Connection& connection) {
         break;
       }
       case Action::Respond:
-        if (!load_body(connection)) return Progress::Closed;
+        if (!app::load_body(session.body(), connection.body, connection.body_out)) {
+          return Progress::Closed;  // the file shrank or failed: the response is cut short
+        }
         connection.header_sent = connection.body_sent = 0;
         connection.responding = true;
         break;
@@ -137,24 +113,19 @@ Progress advance(Connection& connection) {
 // such a connection gets a 503 and is closed at once. The response is small enough to fit in a
 // fresh socket's buffer; if it does not, the client simply sees the close.
 void refuse_with_503(int fd, http::DateSource& dates) {
-  app::Reply reply;
-  app::reply_with_error(503, reply);
-  reply.head.date = dates.now();
-  reply.head.connection = http::ConnectionHeader::Close;
-  char header[512];
-  std::size_t length = http::compose(reply.head, header);
-  std::string response(header, length);
-  response += reply.memory;
+  std::string response = app::error_response(503, dates.now());
   send(fd, response.data(), response.size(), 0);
   close(fd);
 }
 
+using ConnectionTable = net::ConnectionTable<Connection>;
+
 // Accepts every pending connection. Returns false when out of descriptors (EMFILE/ENFILE).
-bool accept_connections(int listen_fd, std::vector<std::unique_ptr<Connection>>& connections,
-                        app::FileOpener& files, http::DateSource& dates) {
+bool accept_connections(int listen_fd, ConnectionTable& connections, app::FileOpener& files,
+                        http::DateSource& dates) {
   for (;;) {
     int fd = accept(listen_fd, nullptr, nullptr);
-    if (fd < 0) return !(errno == EMFILE || errno == ENFILE);  // EAGAIN: all accepted
+    if (fd < 0) return !net::out_of_descriptors(errno);  // EAGAIN: all accepted
     // Two more system calls per connection to make it non-blocking; step 05 folds them into
     // accept4().
     int flags = fcntl(fd, F_GETFL);
@@ -163,27 +134,21 @@ bool accept_connections(int listen_fd, std::vector<std::unique_ptr<Connection>>&
       refuse_with_503(fd, dates);
       continue;
     }
-    connections[fd] = std::make_unique<Connection>(fd, files, dates);
+    connections.add(std::make_unique<Connection>(fd, files, dates));
   }
 }
 
-void close_connection(std::vector<std::unique_ptr<Connection>>& connections, int fd) {
-  connections[fd].reset();
-  close(fd);
-}
-
 // Serves connections from listen_fd until a stop signal, then lets responses in flight
-// finish (up to 5 s).
+// finish (net::Drain).
 void run_event_loop(int listen_fd, app::FileOpener& files) {
   http::StrftimeDateSource dates;
   // Indexed by descriptor: select() speaks in descriptors, so this is the natural map.
-  std::vector<std::unique_ptr<Connection>> connections(FD_SETSIZE);
+  ConnectionTable connections;
   std::vector<bool> wants_write(FD_SETSIZE);  // blocked on a full send buffer, not on input
-  bool stopping = false;
-  Clock::time_point accept_paused_until{};  // out of descriptors: leave the listener alone
-  Clock::time_point stop_deadline{};
+  net::Drain drain;
+  net::AcceptPause accept_pause;  // out of descriptors: leave the listener alone for a while
 
-  for (;;) {
+  while (!drain.finished(connections.size())) {
     // select() forgets everything between calls: the sets are rebuilt from scratch each time,
     // and the kernel walks all of them. This O(n) per wakeup is what step 03 removes.
     fd_set readable, writable;
@@ -194,48 +159,34 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
       FD_SET(fd, &set);
       if (fd > max_fd) max_fd = fd;
     };
-    bool any_connection = false;
     for (int fd = 0; fd < FD_SETSIZE; ++fd) {
-      if (!connections[fd]) continue;
-      any_connection = true;
-      watch(fd, wants_write[fd] ? writable : readable);
+      if (connections.find(fd)) watch(fd, wants_write[fd] ? writable : readable);
     }
-    if (stopping && !any_connection) break;
-    if (stopping && Clock::now() >= stop_deadline) {
-      std::fprintf(stderr, "tenk: connections still busy after 5 s, exiting\n");
-      break;
-    }
-    Clock::time_point now = Clock::now();
-    bool accepting = !stopping && now >= accept_paused_until;
+    bool accepting = !drain.draining() && !accept_pause.paused();
     if (accepting) watch(listen_fd, readable);
-    if (!stopping) watch(net::stop_fd(), readable);
-    timeval tick{0, 100 * 1000};  // wakes to resume accepting or to check the stop deadline
-    bool needs_tick = !accepting;
-    if (select(max_fd + 1, &readable, &writable, nullptr, needs_tick ? &tick : nullptr) < 0) {
+    if (!drain.draining()) watch(net::stop_fd(), readable);
+    // Wakes every tick only while something waits for time: a paused accept or a drain.
+    timeval tick{0, net::kTickMilliseconds * 1000};
+    if (select(max_fd + 1, &readable, &writable, nullptr, accepting ? nullptr : &tick) < 0) {
       continue;  // EINTR: the stop pipe tells us why
     }
 
-    if (!stopping && FD_ISSET(net::stop_fd(), &readable)) {
+    if (!drain.draining() && FD_ISSET(net::stop_fd(), &readable)) {
       // Stop: no new connections; idle ones close now, the others finish their response.
-      stopping = true;
-      stop_deadline = Clock::now() + std::chrono::seconds(5);
       close(listen_fd);
-      for (int fd = 0; fd < FD_SETSIZE; ++fd) {
-        if (!connections[fd]) continue;
-        connections[fd]->session.stop();
-        if (connections[fd]->session.idle()) close_connection(connections, fd);
-      }
+      drain.begin(connections);
       continue;
     }
     if (accepting && FD_ISSET(listen_fd, &readable) &&
         !accept_connections(listen_fd, connections, files, dates)) {
-      accept_paused_until = Clock::now() + std::chrono::milliseconds(100);
+      accept_pause.begin();
     }
     for (int fd = 0; fd <= max_fd && fd < FD_SETSIZE; ++fd) {
-      if (!connections[fd] || !(FD_ISSET(fd, &readable) || FD_ISSET(fd, &writable))) continue;
-      Progress progress = advance(*connections[fd]);
+      Connection* connection = connections.find(fd);
+      if (!connection || !(FD_ISSET(fd, &readable) || FD_ISSET(fd, &writable))) continue;
+      Progress progress = advance(*connection);
       wants_write[fd] = progress == Progress::WaitWrite;
-      if (progress == Progress::Closed) close_connection(connections, fd);
+      if (progress == Progress::Closed) connections.close(fd);
     }
   }
 }
@@ -243,18 +194,9 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  net::Options options = net::parse_options(argc, argv, 0);
-  net::install_stop_signals();
-  net::raise_open_files_limit();
-  int root_fd = app::open_document_root(options.root);
-  if (root_fd < 0) {
-    std::fprintf(stderr, "tenk: --root %s: %s\n", options.root.c_str(), std::strerror(errno));
-    return 1;
-  }
-  app::DirectFileOpener files(root_fd);
-  int listen_fd = net::open_listener(options);
-  fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
-  net::announce_listening(options, listen_fd);
-  run_event_loop(listen_fd, files);
+  net::ServerSetup server = net::set_up_server(argc, argv, 0);
+  app::DirectFileOpener files(server.root_fd);
+  net::announce_listening(server.options, server.listen_fd);
+  run_event_loop(server.listen_fd, files);
   return 0;
 }

@@ -6,10 +6,9 @@
 // wakeup costs O(ready), not O(connections), and there is no descriptor wall.
 //
 // Trigger mode: connections are registered once, edge-triggered, for input AND output. The
-// state machine already runs each connection until recv() or send() says EAGAIN, which is what
-// edge triggering requires, and in exchange we never call epoll_ctl() again when a connection
-// switches between reading and writing. The listener stays level-triggered, so a connection
-// left in the backlog (when we are out of descriptors) is reported again later.
+// state machine already runs each one until recv() or send() says EAGAIN, as edge triggering
+// requires, and epoll_ctl() is never needed again when it switches direction. The listener
+// stays level-triggered: a connection left in the backlog (out of descriptors) is reported again.
 //
 // What is still wrong, and fixed later:
 //   - accept() + fcntl(F_GETFL) + fcntl(F_SETFL) per connection: three system calls  → 05_accept4
@@ -22,28 +21,24 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "app/files.hpp"
 #include "app/session.hpp"
 #include "http/date.hpp"
+#include "net/event_loop.hpp"
 #include "net/listener.hpp"
-#include "net/options.hpp"
 #include "net/signals.hpp"
+#include "net/startup.hpp"
 
 namespace {
 
 using namespace tenk;
 using Action = app::HttpSession::Action;
-using Clock = std::chrono::steady_clock;
 
 // One client connection: its socket, its HTTP session, and how far the response got.
 struct Connection {
@@ -54,36 +49,13 @@ struct Connection {
   app::HttpSession session;
   bool responding = false;  // a response is being sent: header_sent/body_sent say how far
   std::size_t header_sent = 0;
-  std::string body;           // the file's bytes, read() into memory (step 06 uses sendfile)
+  std::string body;           // the file's bytes, read into memory (step 06 uses sendfile)
   std::string_view body_out;  // what to send after the header (body, or an in-memory reply)
   std::size_t body_sent = 0;
 };
 
 // Where advance() stopped.
 enum class Progress { WaitRead, WaitWrite, Closed };
-
-// Reads the reply's file range into memory, so that sending can stop and resume anywhere.
-bool load_body(Connection& connection) {
-  const app::Reply& reply = connection.session.reply();
-  connection.body.clear();
-  connection.body_out = {};
-  if (connection.session.body_kind() == app::Reply::Body::Memory) {
-    connection.body_out = reply.memory;
-  } else if (connection.session.body_kind() == app::Reply::Body::File) {
-    connection.body.resize(reply.head.content_length);
-    std::size_t done = 0;
-    while (done < connection.body.size()) {
-      ssize_t got =
-          pread(reply.file.fd, connection.body.data() + done, connection.body.size() - done,
-                static_cast<off_t>(reply.file_offset + done));
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) return false;
-      done += static_cast<std::size_t>(got);
-    }
-    connection.body_out = connection.body;
-  }
-  return true;
-}
 
 // Sends what is left of `data` from `sent` on. True when all of it is out; false when the
 // socket is full (errno EAGAIN) or broken (any other errno).
@@ -120,6 +92,7 @@ Progress advance(Connection& connection) {
         } else if (got == 0) {
           session.peer_closed();
         } else if (errno == EAGAIN) {
+          session.receive_would_block();  // an idle connection gives its buffer back
           return Progress::WaitRead;
         } else if (errno != EINTR) {
           return Progress::Closed;  // reset: nobody is left to answer
@@ -127,7 +100,9 @@ Progress advance(Connection& connection) {
         break;
       }
       case Action::Respond:
-        if (!load_body(connection)) return Progress::Closed;
+        if (!app::load_body(session.body(), connection.body, connection.body_out)) {
+          return Progress::Closed;  // the file shrank or failed: the response is cut short
+        }
         connection.header_sent = connection.body_sent = 0;
         connection.responding = true;
         break;
@@ -144,91 +119,60 @@ void watch(int epoll_fd, int fd, std::uint32_t events) {
   epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
 }
 
+using ConnectionTable = net::ConnectionTable<Connection>;
+
 // Accepts every pending connection. Returns false when out of descriptors (EMFILE/ENFILE).
-bool accept_connections(int listen_fd, int epoll_fd,
-                        std::vector<std::unique_ptr<Connection>>& connections,
-                        std::size_t& live_connections, app::FileOpener& files,
-                        http::DateSource& dates) {
+bool accept_connections(int listen_fd, int epoll_fd, ConnectionTable& connections,
+                        app::FileOpener& files, http::DateSource& dates) {
   for (;;) {
     int fd = accept(listen_fd, nullptr, nullptr);
-    if (fd < 0) return !(errno == EMFILE || errno == ENFILE);  // EAGAIN: all accepted
+    if (fd < 0) return !net::out_of_descriptors(errno);  // EAGAIN: all accepted
     // Two more system calls per connection to make it non-blocking; step 05 folds them into
     // accept4().
     int flags = fcntl(fd, F_GETFL);
     fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    if (static_cast<std::size_t>(fd) >= connections.size()) connections.resize(fd + 1);
-    connections[fd] = std::make_unique<Connection>(fd, files, dates);
+    connections.add(std::make_unique<Connection>(fd, files, dates));
     watch(epoll_fd, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
-    ++live_connections;
   }
 }
 
-void close_connection(std::vector<std::unique_ptr<Connection>>& connections, int fd) {
-  connections[fd].reset();
-  close(fd);
-}
-
 // Serves connections from listen_fd until a stop signal, then lets responses in flight
-// finish (up to 5 s).
+// finish (net::Drain).
 void run_event_loop(int listen_fd, app::FileOpener& files) {
   http::StrftimeDateSource dates;
-  // Indexed by descriptor: epoll hands back the descriptor we registered, so this is the
-  // natural map. It grows with the highest descriptor in use instead of FD_SETSIZE: no wall.
-  std::vector<std::unique_ptr<Connection>> connections;
-  std::size_t live_connections = 0;
+  // Indexed by descriptor: epoll hands back the descriptor we registered. The table grows with
+  // the highest descriptor in use instead of stopping at FD_SETSIZE: no wall.
+  ConnectionTable connections;
   int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   watch(epoll_fd, listen_fd, EPOLLIN);
   watch(epoll_fd, net::stop_fd(), EPOLLIN);
-  bool stopping = false;
-  bool accept_paused = false;  // out of descriptors: the listener is out of the interest list
-  Clock::time_point accept_paused_until{};
-  Clock::time_point stop_deadline{};
-  epoll_event events[256];
+  net::Drain drain;
+  net::AcceptPause accept_pause;  // out of descriptors: the listener is out of the interest list
+  epoll_event events[net::kMaxEventsPerWait];
 
-  for (;;) {
-    if (stopping && live_connections == 0) break;
-    if (stopping && Clock::now() >= stop_deadline) {
-      std::fprintf(stderr, "tenk: connections still busy after 5 s, exiting\n");
-      break;
-    }
-    if (accept_paused && !stopping && Clock::now() >= accept_paused_until) {
-      watch(epoll_fd, listen_fd, EPOLLIN);
-      accept_paused = false;
-    }
-    // Wakes every 100 ms only while something waits for time: a paused accept or a stop.
-    int timeout_ms = accept_paused || stopping ? 100 : -1;
-    int ready = epoll_wait(epoll_fd, events, 256, timeout_ms);
+  while (!drain.finished(connections.size())) {
+    if (accept_pause.ends_now() && !drain.draining()) watch(epoll_fd, listen_fd, EPOLLIN);
+    // Wakes every tick only while something waits for time: a paused accept or a drain.
+    int timeout = accept_pause.paused() || drain.draining() ? net::kTickMilliseconds : -1;
+    int ready = epoll_wait(epoll_fd, events, net::kMaxEventsPerWait, timeout);
     for (int i = 0; i < ready; ++i) {
       int fd = events[i].data.fd;
       if (fd == net::stop_fd()) {
-        if (stopping) continue;
         // Stop: no new connections; idle ones close now, the others finish their response.
-        stopping = true;
-        stop_deadline = Clock::now() + std::chrono::seconds(5);
         epoll_ctl(epoll_fd, EPOLL_CTL_DEL, net::stop_fd(), nullptr);
+        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
         close(listen_fd);
-        for (std::size_t other = 0; other < connections.size(); ++other) {
-          if (!connections[other]) continue;
-          connections[other]->session.stop();
-          if (connections[other]->session.idle()) {
-            close_connection(connections, static_cast<int>(other));
-            --live_connections;
-          }
-        }
+        drain.begin(connections);
       } else if (fd == listen_fd) {
-        if (stopping) continue;
-        if (!accept_connections(listen_fd, epoll_fd, connections, live_connections, files, dates)) {
+        if (drain.draining()) continue;
+        if (!accept_connections(listen_fd, epoll_fd, connections, files, dates)) {
           epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
-          accept_paused = true;
-          accept_paused_until = Clock::now() + std::chrono::milliseconds(100);
+          accept_pause.begin();
         }
-      } else if (connections[fd]) {
+      } else if (Connection* connection = connections.find(fd)) {
         // A connection closed earlier in this batch may have had its number reused by a new
         // one; advancing the new one once too often is harmless (recv says EAGAIN).
-        if (advance(*connections[fd]) == Progress::Closed) {
-          close_connection(connections, fd);
-          --live_connections;
-        }
+        if (advance(*connection) == Progress::Closed) connections.close(fd);
       }
     }
   }
@@ -237,18 +181,9 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  net::Options options = net::parse_options(argc, argv, 0);
-  net::install_stop_signals();
-  net::raise_open_files_limit();
-  int root_fd = app::open_document_root(options.root);
-  if (root_fd < 0) {
-    std::fprintf(stderr, "tenk: --root %s: %s\n", options.root.c_str(), std::strerror(errno));
-    return 1;
-  }
-  app::DirectFileOpener files(root_fd);
-  int listen_fd = net::open_listener(options);
-  fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
-  net::announce_listening(options, listen_fd);
-  run_event_loop(listen_fd, files);
+  net::ServerSetup server = net::set_up_server(argc, argv, 0);
+  app::DirectFileOpener files(server.root_fd);
+  net::announce_listening(server.options, server.listen_fd);
+  run_event_loop(server.listen_fd, files);
   return 0;
 }

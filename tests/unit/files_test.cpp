@@ -31,7 +31,7 @@ namespace {
 
 namespace app = tenk::app;
 namespace http = tenk::http;
-using Body = app::Reply::Body;
+using Body = app::ResponseBody::Kind;
 
 // ---------------------------------------------------------------------------------------------
 // DecodeTargetPath
@@ -414,8 +414,8 @@ TEST_F(ReplyWithFile, ServesRegularFile) {
   EXPECT_TRUE(r.head.accept_ranges);
   EXPECT_TRUE(r.head.content_range.empty());
   EXPECT_TRUE(r.head.location.empty());
-  EXPECT_EQ(r.body, Body::File);
-  EXPECT_EQ(r.file_offset, 0u);
+  EXPECT_EQ(r.body.kind, Body::File);
+  EXPECT_EQ(r.body.file_offset, 0u);
   EXPECT_GE(r.file.fd, 0);  // left open for the caller to send and release
   // The caller's fields stay untouched.
   EXPECT_TRUE(r.head.date.empty());
@@ -428,13 +428,14 @@ TEST_F(ReplyWithFile, EtagChangesWithTheFile) {
   EXPECT_NE(answer(request(), "file.txt").head.etag, before);
 }
 
-TEST_F(ReplyWithFile, HeadHasTheHeadersButNoBody) {
+TEST_F(ReplyWithFile, HeadGetsTheReplyOfGet) {
+  // The session leaves the body out for HEAD (session_test.cpp); the reply is GET's.
   const app::Reply& r = answer(request(http::Method::Head), "file.txt");
   EXPECT_EQ(r.head.status, 200);
   EXPECT_EQ(r.head.content_length, kFileSize);
   EXPECT_EQ(r.head.etag, kFileEtag);
   EXPECT_EQ(r.head.last_modified, kFileLastModified);
-  EXPECT_EQ(r.body, Body::None);
+  EXPECT_EQ(r.body.kind, Body::File);
 }
 
 TEST_F(ReplyWithFile, SymlinkInsideRootIsServed) {
@@ -448,7 +449,7 @@ TEST_F(ReplyWithFile, RootServesItsIndex) {
   EXPECT_EQ(r.head.status, 200);
   EXPECT_EQ(r.head.content_length, kRootIndex.size());
   EXPECT_EQ(r.head.content_type, http::mime_type_for("index.html"));
-  EXPECT_EQ(r.body, Body::File);
+  EXPECT_EQ(r.body.kind, Body::File);
 }
 
 TEST_F(ReplyWithFile, DirectoryWithSlashServesItsIndex) {
@@ -456,16 +457,16 @@ TEST_F(ReplyWithFile, DirectoryWithSlashServesItsIndex) {
   EXPECT_EQ(r.head.status, 200);
   EXPECT_EQ(r.head.content_length, kDirIndex.size());
   EXPECT_EQ(r.head.content_type, http::mime_type_for("index.html"));
-  EXPECT_EQ(r.body, Body::File);
+  EXPECT_EQ(r.body.kind, Body::File);
 }
 
 TEST_F(ReplyWithFile, DirectoryWithoutSlashRedirects) {
   const app::Reply& r = answer(request(), "dir");
   EXPECT_EQ(r.head.status, 301);
   EXPECT_EQ(r.head.location, "/dir/");
-  EXPECT_EQ(r.body, Body::Memory);
-  EXPECT_EQ(r.memory, "301 Moved Permanently\n");
-  EXPECT_EQ(r.head.content_length, r.memory.size());
+  EXPECT_EQ(r.body.kind, Body::Memory);
+  EXPECT_EQ(r.body.memory, "301 Moved Permanently\n");
+  EXPECT_EQ(r.head.content_length, r.body.memory.size());
   EXPECT_EQ(r.file.fd, -1);  // the directory was released here
 }
 
@@ -474,10 +475,10 @@ TEST_F(ReplyWithFile, RedirectEscapesTheLocation) {
   EXPECT_EQ(answer(request(), "q?#\xC3\xA9").head.location, "/q%3F%23%C3%A9/");
 }
 
-TEST_F(ReplyWithFile, HeadRedirectHasNoBody) {
+TEST_F(ReplyWithFile, HeadRedirectsLikeGet) {
   const app::Reply& r = answer(request(http::Method::Head), "dir");
   EXPECT_EQ(r.head.status, 301);
-  EXPECT_EQ(r.body, Body::None);
+  EXPECT_EQ(r.head.location, "/dir/");
 }
 
 TEST_F(ReplyWithFile, NotFound) {
@@ -488,8 +489,8 @@ TEST_F(ReplyWithFile, NotFound) {
     SCOPED_TRACE(path);
     const app::Reply& r = answer(request(), path);
     EXPECT_EQ(r.head.status, 404);
-    EXPECT_EQ(r.body, Body::Memory);
-    EXPECT_EQ(r.memory, "404 Not Found\n");
+    EXPECT_EQ(r.body.kind, Body::Memory);
+    EXPECT_EQ(r.body.memory, "404 Not Found\n");
     EXPECT_EQ(r.head.content_type, "text/plain; charset=utf-8");
     EXPECT_EQ(r.file.fd, -1);
   }
@@ -504,7 +505,7 @@ TEST_F(ReplyWithFile, FifoIsNotServed) {
 void expect_not_modified(const app::Reply& r) {
   EXPECT_EQ(r.head.status, 304);
   EXPECT_FALSE(r.head.has_content_length);
-  EXPECT_EQ(r.body, Body::None);
+  EXPECT_EQ(r.body.kind, Body::None);
   EXPECT_EQ(r.head.etag, kFileEtag);
   EXPECT_EQ(r.head.last_modified, kFileLastModified);
   EXPECT_TRUE(r.head.content_type.empty());
@@ -532,7 +533,7 @@ TEST_F(ReplyWithFile, IfNoneMatchThatDoesNotMatchIs200) {
     r.if_none_match = value;
     const app::Reply& reply = answer(r, "file.txt");
     EXPECT_EQ(reply.head.status, 200);
-    EXPECT_EQ(reply.body, Body::File);
+    EXPECT_EQ(reply.body.kind, Body::File);
   }
 }
 
@@ -625,11 +626,11 @@ TEST_F(ReplyWithFile, Ranges) {
     EXPECT_EQ(r.head.content_length, c.length);
     EXPECT_EQ(r.head.content_range, c.content_range);
     if (c.status == 416) {
-      EXPECT_EQ(r.body, Body::Memory);
-      EXPECT_EQ(r.memory, k416Text);
+      EXPECT_EQ(r.body.kind, Body::Memory);
+      EXPECT_EQ(r.body.memory, k416Text);
     } else {
-      EXPECT_EQ(r.body, Body::File);
-      EXPECT_EQ(r.file_offset, c.offset);
+      EXPECT_EQ(r.body.kind, Body::File);
+      EXPECT_EQ(r.body.file_offset, c.offset);
       EXPECT_EQ(r.head.etag, kFileEtag);
       EXPECT_TRUE(r.head.accept_ranges);
     }
@@ -643,7 +644,7 @@ TEST_F(ReplyWithFile, HeadIgnoresRange) {
   const app::Reply& reply = answer(r, "file.txt");
   EXPECT_EQ(reply.head.status, 200);
   EXPECT_EQ(reply.head.content_length, kFileSize);
-  EXPECT_EQ(reply.body, Body::None);
+  EXPECT_EQ(reply.body.file_offset, 0u);
 }
 
 TEST_F(ReplyWithFile, AnyRangeOfAnEmptyFileIsUnsatisfiable) {
@@ -696,10 +697,10 @@ TEST(ReplyWithError, NotFound) {
   app::Reply r;
   app::reply_with_error(404, r);
   EXPECT_EQ(r.head.status, 404);
-  EXPECT_EQ(r.body, Body::Memory);
-  EXPECT_EQ(r.memory, "404 Not Found\n");
+  EXPECT_EQ(r.body.kind, Body::Memory);
+  EXPECT_EQ(r.body.memory, "404 Not Found\n");
   EXPECT_TRUE(r.head.has_content_length);
-  EXPECT_EQ(r.head.content_length, r.memory.size());
+  EXPECT_EQ(r.head.content_length, r.body.memory.size());
   EXPECT_EQ(r.head.content_type, "text/plain; charset=utf-8");
   EXPECT_TRUE(r.head.allow.empty());
 }
@@ -709,7 +710,7 @@ TEST(ReplyWithError, MethodNotAllowedCarriesAllow) {
   app::reply_with_error(405, r, "GET, HEAD");
   EXPECT_EQ(r.head.status, 405);
   EXPECT_EQ(r.head.allow, "GET, HEAD");
-  EXPECT_EQ(r.memory, "405 Method Not Allowed\n");
+  EXPECT_EQ(r.body.memory, "405 Method Not Allowed\n");
 }
 
 TEST(ReplyWithError, EveryBodyNamesItsStatus) {
@@ -719,10 +720,11 @@ TEST(ReplyWithError, EveryBodyNamesItsStatus) {
     app::Reply second;
     app::reply_with_error(status, first);
     app::reply_with_error(status, second);
-    EXPECT_EQ(first.memory,
+    EXPECT_EQ(first.body.memory,
               std::to_string(status) + " " + std::string(http::reason_phrase(status)) + "\n");
-    EXPECT_EQ(first.head.content_length, first.memory.size());
-    EXPECT_EQ(first.memory.data(), second.memory.data());  // static text, nothing allocated
+    EXPECT_EQ(first.head.content_length, first.body.memory.size());
+    EXPECT_EQ(first.body.memory.data(),
+              second.body.memory.data());  // static text, nothing allocated
   }
 }
 
@@ -732,16 +734,16 @@ TEST(ReplyWithError, ResetForgetsTheReply) {
   r.location = "/dir/";
   r.head.location = r.location;
   r.file.fd = 42;  // reset() forgets the file without closing it: releasing is the caller's job
-  r.file_offset = 7;
+  r.body.file_offset = 7;
   r.reset();
   EXPECT_EQ(r.head.status, 200);
   EXPECT_TRUE(r.head.allow.empty());
   EXPECT_TRUE(r.head.location.empty());
   EXPECT_TRUE(r.head.content_type.empty());
-  EXPECT_EQ(r.body, Body::None);
-  EXPECT_TRUE(r.memory.empty());
+  EXPECT_EQ(r.body.kind, Body::None);
+  EXPECT_TRUE(r.body.memory.empty());
   EXPECT_EQ(r.file.fd, -1);
-  EXPECT_EQ(r.file_offset, 0u);
+  EXPECT_EQ(r.body.file_offset, 0u);
   EXPECT_TRUE(r.location.empty());
 }
 
@@ -755,9 +757,9 @@ TEST(ReplyWithEcho, SendsThePayloadBack) {
   EXPECT_EQ(r.head.status, 200);
   EXPECT_EQ(r.head.content_type, "application/octet-stream");
   EXPECT_EQ(r.head.content_length, payload.size());
-  EXPECT_EQ(r.body, Body::Memory);
-  EXPECT_EQ(r.memory.data(), payload.data());  // no copy
-  EXPECT_EQ(r.memory.size(), payload.size());
+  EXPECT_EQ(r.body.kind, Body::Memory);
+  EXPECT_EQ(r.body.memory.data(), payload.data());  // no copy
+  EXPECT_EQ(r.body.memory.size(), payload.size());
 }
 
 TEST(ReplyWithEcho, EmptyPayload) {
@@ -766,7 +768,7 @@ TEST(ReplyWithEcho, EmptyPayload) {
   EXPECT_EQ(r.head.status, 200);
   EXPECT_TRUE(r.head.has_content_length);
   EXPECT_EQ(r.head.content_length, 0u);
-  EXPECT_EQ(r.body, Body::Memory);
+  EXPECT_EQ(r.body.kind, Body::Memory);
 }
 
 }  // namespace

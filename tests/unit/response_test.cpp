@@ -143,7 +143,6 @@ TEST(Response, PartialContentWithContentRange) {
 
 TEST(Response, Http10KeepAliveIsEchoedButStatusLineSays11) {
   ResponseHead head;
-  head.version = Version::Http10;
   head.content_length = 5;
   head.connection = ConnectionHeader::KeepAlive;
   EXPECT_EQ(compose_checked(head),

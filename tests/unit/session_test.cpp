@@ -5,9 +5,31 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <string>
+
+// Counts heap allocations made by this thread while `counting` is set, so a test can check
+// that the hot path allocates nothing. Replacing the global operator new is the one way to see
+// every allocation, the standard library's included.
+namespace {
+thread_local bool counting = false;
+thread_local std::size_t allocations = 0;
+}  // namespace
+
+void* operator new(std::size_t size) {
+  if (counting) ++allocations;
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace tenk::app {
 namespace {
@@ -56,14 +78,14 @@ class SessionTest : public ::testing::Test {
         }
         case HttpSession::Action::Respond: {
           output += session.header();
-          const Reply& reply = session.reply();
-          if (session.body_kind() == Reply::Body::Memory) output += reply.memory;
-          if (session.body_kind() == Reply::Body::File) {
-            std::string body(reply.head.content_length, '\0');
-            EXPECT_EQ(pread(reply.file.fd, body.data(), body.size(),
-                            static_cast<off_t>(reply.file_offset)),
-                      static_cast<ssize_t>(body.size()));
-            output += body;
+          const ResponseBody& body = session.body();
+          if (body.kind == ResponseBody::Kind::Memory) output += body.memory;
+          if (body.kind == ResponseBody::Kind::File) {
+            std::string bytes(body.length, '\0');
+            EXPECT_EQ(pread(body.file_fd, bytes.data(), bytes.size(),
+                            static_cast<off_t>(body.file_offset)),
+                      static_cast<ssize_t>(bytes.size()));
+            output += bytes;
           }
           session.sent();
           break;
@@ -117,9 +139,9 @@ TEST_F(SessionTest, SameTranscriptWhateverTheSplit) {
 TEST_F(SessionTest, ErrorClosesAfterAnswer) {
   DirectFileOpener files(root_fd_);
   HttpSession session(files, date_);
-  std::string out = converse(session,
-                             "GET / HTTP/1.1\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n",
-                             1 << 20, /*close_input_at_end=*/false);
+  std::string out =
+      converse(session, "GET / HTTP/1.1\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n", 1 << 20,
+               /*close_input_at_end=*/false);
   EXPECT_EQ(out.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << out;
   EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
   EXPECT_EQ(count(out, "HTTP/1.1 "), 1u) << "nothing is answered after an error";
@@ -167,6 +189,111 @@ TEST_F(SessionTest, Http10KeepAliveEchoed) {
                              7);
   EXPECT_EQ(count(out, "Connection: keep-alive\r\n"), 1u) << out;
   EXPECT_EQ(count(out, "Connection: close\r\n"), 1u) << out;
+}
+
+TEST_F(SessionTest, HeadSendsTheHeadOfGetAndNoBody) {
+  DirectFileOpener files(root_fd_);
+  HttpSession session(files, date_);
+  std::string out = converse(session, "HEAD /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n", 1 << 20);
+  EXPECT_NE(out.find("Content-Length: 5\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\r\n\r\n<close>"), std::string::npos) << out;
+}
+
+// A body the server does not want is still read before the answer, so bad framing gets a 400
+// (and a close) instead of a 200 followed by a close, whatever the split.
+TEST_F(SessionTest, MalformedBodyOfGetIsAnswered400) {
+  const std::string bad_bodies[] = {
+      "5\r\nhelloXX0\r\n\r\n",     // chunk data not followed by CRLF
+      "5\nhello\r\n0\r\n\r\n",     // chunk size line ended by a bare LF
+      "zz\r\nhello\r\n0\r\n\r\n",  // not a chunk size
+  };
+  DirectFileOpener files(root_fd_);
+  for (const std::string& body : bad_bodies) {
+    const std::string input =
+        "GET /hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + body;
+    for (std::size_t piece : {std::size_t{1}, std::size_t{7}, input.size()}) {
+      HttpSession session(files, date_);
+      std::string out = converse(session, input, piece, /*close_input_at_end=*/false);
+      EXPECT_EQ(out.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << body << out;
+      EXPECT_EQ(count(out, "HTTP/1.1 "), 1u) << out;
+      EXPECT_NE(out.find("<close>"), std::string::npos) << out;
+    }
+  }
+}
+
+TEST_F(SessionTest, OversizedBodyOfGetIsAnswered413) {
+  DirectFileOpener files(root_fd_);
+  HttpSession session(files, date_);
+  std::string out = converse(session,
+                             "GET /hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+                             "\r\n\r\n200000\r\n",
+                             1 << 20, /*close_input_at_end=*/false);
+  EXPECT_EQ(out.rfind("HTTP/1.1 413 Content Too Large\r\n", 0), 0u) << out;
+}
+
+TEST_F(SessionTest, WellFramedBodyOfGetIsSkipped) {
+  DirectFileOpener files(root_fd_);
+  HttpSession session(files, date_);
+  std::string out = converse(session,
+                             "GET /hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+                             "\r\n\r\n3;ext=1\r\nabc\r\n0\r\nTrailer: t\r\n\r\n"
+                             "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+                             3);
+  EXPECT_EQ(count(out, "HTTP/1.1 200 OK\r\n"), 2u) << out;
+}
+
+// An idle connection holds no workspace (receive buffer, request, reply): that is what keeps
+// 10,000 idle keep-alive connections small.
+TEST_F(SessionTest, IdleSessionHoldsNoWorkspace) {
+  DirectFileOpener files(root_fd_);
+  HttpSession session(files, date_);
+  EXPECT_FALSE(session.holds_workspace());
+  ASSERT_EQ(session.next(), HttpSession::Action::Receive);
+  session.receive_space();
+  EXPECT_TRUE(session.holds_workspace());
+  session.receive_would_block();  // nothing arrived
+  EXPECT_FALSE(session.holds_workspace());
+
+  const std::string request = "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::span<char> space = session.receive_space();
+  std::copy(request.begin(), request.end(), space.begin());
+  session.received(request.size() - 5);  // a partial request keeps its buffer
+  ASSERT_EQ(session.next(), HttpSession::Action::Receive);
+  session.receive_would_block();
+  EXPECT_TRUE(session.holds_workspace());
+  session.receive_space();  // the rest of the request is already in place
+  session.received(5);
+  ASSERT_EQ(session.next(), HttpSession::Action::Respond);
+  session.receive_would_block();  // ignored while a response is out
+  EXPECT_TRUE(session.holds_workspace());
+  session.sent();
+  ASSERT_EQ(session.next(), HttpSession::Action::Receive);
+  session.receive_would_block();
+  EXPECT_FALSE(session.holds_workspace());
+}
+
+// Keep-alive requests served the way an event loop serves them (receive, respond, wait)
+// allocate nothing once the thread's pool holds a workspace.
+TEST_F(SessionTest, KeepAliveRequestsDoNotAllocate) {
+  DirectFileOpener files(root_fd_);
+  HttpSession session(files, date_);
+  const std::string request = "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n";
+  auto serve_one = [&] {
+    EXPECT_EQ(session.next(), HttpSession::Action::Receive);
+    std::span<char> space = session.receive_space();
+    std::copy(request.begin(), request.end(), space.begin());
+    session.received(request.size());
+    EXPECT_EQ(session.next(), HttpSession::Action::Respond);
+    session.sent();
+    EXPECT_EQ(session.next(), HttpSession::Action::Receive);
+    session.receive_would_block();
+  };
+  serve_one();  // warm-up: the pool's first workspace is allocated here
+  allocations = 0;
+  counting = true;
+  for (int i = 0; i < 100; ++i) serve_one();
+  counting = false;
+  EXPECT_EQ(allocations, 0u);
 }
 
 }  // namespace

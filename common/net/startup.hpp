@@ -1,0 +1,26 @@
+// What every step does before its I/O model starts, in one call.
+#pragma once
+
+#include "net/options.hpp"
+
+namespace tenk::net {
+
+struct ServerSetup {
+  Options options;
+  int root_fd = -1;    // the document root (O_PATH), for app::DirectFileOpener
+  int listen_fd = -1;  // listening, non-blocking, close-on-exec
+};
+
+// Parses the command line (`used` says which shared flags the step uses, see StepFlags),
+// installs the stop signals, raises the open-files limit, opens the document root and the
+// listening socket. Exits with status 2 on a usage error and 1 when the root or the socket
+// cannot be opened, after saying why on stderr. The startup line is printed separately
+// (announce_listening), when the step is ready to serve.
+//
+// The listener is non-blocking in every step: a connection reset between the readiness
+// notification and accept() must make accept() fail with EAGAIN, never block a loop (or
+// step 01's accepting thread) where a stop signal cannot reach it. Accepted sockets do not
+// inherit O_NONBLOCK on Linux, so this says nothing about connections.
+ServerSetup set_up_server(int argc, char** argv, unsigned used);
+
+}  // namespace tenk::net
