@@ -5,34 +5,40 @@
 // each with the same pre-built 200 response, the size of a real answer for the benchmark's
 // 151-byte index.html. The responses owed for one read go out in one send(). No server step can
 // beat it on the same machine, so its row in the results says how much of a step's cost is the
-// kernel and the client, and how much is the server's own work.
+// kernel and the client, and how much is the server's own work. The ladder flags any scenario
+// where a server beats it by more than the spread: then the floor is doing something a server
+// need not, and must be fixed.
 //
 // It keeps the command-line contract of the step binaries (DESIGN.md §3), so the benchmark driver
-// runs it like any step.
+// runs it like any step. Its start-up is the steps' own, from tenk_common (common/net): the option
+// parser (options.hpp), the listening socket and the startup line (listener.hpp), the open-files
+// limit, and the stop signals (signals.hpp). That code runs once, before the first request, so it
+// costs the floor nothing where it is measured; sharing it means the floor accepts, rejects and
+// announces exactly what the steps do, and cannot drift from them. What it must not share is the
+// request path (common/http, common/app): the floor is the floor because it skips that work.
 //
 // Known limits, on purpose:
 // - Request bodies are not understood: a request with a body is misread (the floor is only ever
-//   sent GET and HEAD). HEAD gets the body anyway; "Connection: close" is ignored (the client's
-//   close ends the connection).
+//   sent GET and HEAD). HEAD gets the body anyway.
+// - "Connection: close" is honoured (the floor closes once the responses owed are sent, so a close
+//   run does not wait for the client to close first) when the header line arrives in the same
+//   read as its request's end, which is always the case for the benchmark's small requests. The
+//   response does not carry "Connection: close" itself. HTTP/1.0 is answered as if keep-alive.
 // - The Date header is the time the floor started, formatted once: a real server formats it at
 //   least once per second; the bytes on the wire are the same size.
 // - On SIGTERM/SIGINT it exits at once, without letting responses in flight finish (there is no
 //   per-request work to wait for).
 // - When the client half-closes, responses it has not yet been sent are dropped.
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -40,6 +46,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "net/listener.hpp"
+#include "net/options.hpp"
+#include "net/signals.hpp"
 
 namespace {
 
@@ -61,82 +71,6 @@ constexpr int kCopies = 256;
 constexpr std::size_t kRecvBufferSize = 64 * 1024;
 constexpr int kMaxEvents = 1024;
 constexpr int kAcceptPauseMs = 100;
-
-constexpr char kUsage[] =
-    "usage: floor [--bind ADDR] [--port N] [--quiet]\n"
-    "             (also accepted and ignored: --root DIR --workers N --threads N --timeout S "
-    "--fd-cache S)\n";
-
-struct Options {
-  std::string bind = "127.0.0.1";
-  int port = 8080;
-  bool quiet = false;
-};
-
-int UsageError(const std::string& why) {
-  std::fprintf(stderr, "floor: %s\n%s", why.c_str(), kUsage);
-  return 2;
-}
-
-bool ParseInt(std::string_view text, long long min, long long max, long long* out) {
-  long long value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    return false;
-  }
-  *out = value;
-  return true;
-}
-
-// Returns -1 when the options are fine, or the exit status (0 after --help, 2 on a usage error).
-int ParseOptions(int argc, char** argv, Options* options) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view flag = argv[i];
-    std::string_view value;
-    bool has_value = false;
-    if (std::size_t eq = flag.find('='); flag.starts_with("--") && eq != std::string_view::npos) {
-      value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-      has_value = true;
-    }
-    if (flag == "--help" || flag == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    if (flag == "--quiet") {
-      if (has_value) return UsageError("--quiet takes no value");
-      options->quiet = true;
-      continue;
-    }
-    const bool known = flag == "--bind" || flag == "--port" || flag == "--root" ||
-                       flag == "--workers" || flag == "--threads" || flag == "--timeout" ||
-                       flag == "--fd-cache";
-    if (!known) return UsageError("unknown flag " + std::string(flag));
-    if (!has_value) {
-      if (i + 1 >= argc) return UsageError(std::string(flag) + " needs a value");
-      value = argv[++i];
-    }
-    const std::string bad = "bad value for " + std::string(flag) + ": '" + std::string(value) + "'";
-    long long number = 0;
-    if (flag == "--bind") {
-      in_addr address{};
-      if (inet_pton(AF_INET, std::string(value).c_str(), &address) != 1) return UsageError(bad);
-      options->bind = std::string(value);
-    } else if (flag == "--port") {
-      if (!ParseInt(value, 0, 65535, &number)) return UsageError(bad);
-      options->port = static_cast<int>(number);
-    } else {
-      // The flags of the contract that the floor has no use for: still checked, then ignored.
-      bool valid = !value.empty();  // --root DIR
-      if (flag == "--workers" || flag == "--threads") valid = ParseInt(value, 1, 4096, &number);
-      if (flag == "--timeout" || flag == "--fd-cache") valid = ParseInt(value, 0, 1 << 30, &number);
-      if (!valid) return UsageError(bad);
-      std::fprintf(stderr, "floor: ignoring %.*s (the floor serves one canned response)\n",
-                   static_cast<int>(flag.size()), flag.data());
-    }
-  }
-  return -1;
-}
 
 // Headers like a real static-file server's for this file, so the bytes per response match.
 std::string BuildResponse() {
@@ -196,14 +130,43 @@ struct Connection {
   std::uint32_t send_pos = 0;  // offset, inside one response, of the next byte to send
   std::uint8_t matched = 0;    // terminator bytes matched at the end of the last read
   bool writing = false;        // the socket buffer was full: waiting for EPOLLOUT, not reading
+  bool close_when_sent = false;  // a request said "Connection: close"
 };
+
+// Whether data (the bytes of one read, ending with a request's end) holds a "Connection: close"
+// header line: name and value compared without regard to case, spaces before the value skipped.
+// Only the line starts are looked at, a memchr per line: the benchmark's requests have three.
+bool AsksToClose(const char* data, std::size_t len) {
+  static constexpr std::string_view kName = "connection:";
+  static constexpr std::string_view kClose = "close";
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  const auto starts_with = [&](const char* p, const char* end, std::string_view word) {
+    if (static_cast<std::size_t>(end - p) < word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      if (lower(p[i]) != word[i]) return false;
+    }
+    return true;
+  };
+  const char* const end = data + len;
+  for (const char* p = data; p < end;) {
+    const char* line = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    if (line == nullptr) return false;
+    p = line + 1;
+    if (starts_with(p, end, kName)) {
+      const char* value = p + kName.size();
+      while (value < end && (*value == ' ' || *value == '\t')) ++value;
+      if (starts_with(value, end, kClose)) return true;
+    }
+  }
+  return false;
+}
 
 class Floor {
  public:
-  Floor(int epoll_fd, int listen_fd, int signal_fd, std::string response, bool quiet)
+  Floor(int epoll_fd, int listen_fd, int stop_fd, std::string response, bool quiet)
       : epoll_fd_(epoll_fd),
         listen_fd_(listen_fd),
-        signal_fd_(signal_fd),
+        stop_fd_(stop_fd),
         response_len_(response.size()),
         quiet_(quiet),
         buffer_(kRecvBufferSize) {
@@ -226,7 +189,7 @@ class Floor {
       }
       for (int i = 0; i < n; ++i) {
         const int fd = events[i].data.fd;
-        if (fd == signal_fd_) return;
+        if (fd == stop_fd_) return;
         if (fd == listen_fd_) {
           AcceptAll();
         } else {
@@ -307,6 +270,9 @@ class Floor {
           CountRequestEnds(buffer_.data(), static_cast<std::size_t>(n), &c.matched);
       if (ends > 0) {
         c.unsent += ends * response_len_;
+        // Closing first, like a real server, spares the client the close and the server the
+        // wait for it: a close run is then not slowed by what the floor leaves undone.
+        if (AsksToClose(buffer_.data(), static_cast<std::size_t>(n))) c.close_when_sent = true;
         Flush(fd, c);
       }
     } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
@@ -335,6 +301,10 @@ class Floor {
         return;
       }
     }
+    if (c.close_when_sent) {
+      CloseConnection(fd);
+      return;
+    }
     if (c.writing && Watch(EPOLL_CTL_MOD, fd, EPOLLIN)) c.writing = false;
   }
 
@@ -345,7 +315,7 @@ class Floor {
 
   const int epoll_fd_;
   const int listen_fd_;
-  const int signal_fd_;
+  const int stop_fd_;
   const std::size_t response_len_;
   const bool quiet_;
   std::string responses_;     // kCopies copies of the canned response, back to back
@@ -357,81 +327,37 @@ class Floor {
   bool warned_emfile_ = false;
 };
 
-// 10,000 connections need more descriptors than the usual soft limit of 1024.
-void RaiseFdLimit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
-
-int Listen(const Options& options, sockaddr_in* bound) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  const int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // restart despite TIME_WAIT
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(options.port));
-  inet_pton(AF_INET, options.bind.c_str(), &address.sin_addr);
-  socklen_t length = sizeof *bound;
-  // The kernel caps the backlog at net.core.somaxconn (4096 by default since Linux 5.4).
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      listen(fd, SOMAXCONN) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(bound), &length) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options options;
-  if (const int status = ParseOptions(argc, argv, &options); status >= 0) return status;
+  // The flags of the steps' contract; the floor uses none beyond --bind, --port and --quiet, and
+  // says so (one line) for --workers, --threads, --timeout and --fd-cache.
+  const tenk::net::Options options = tenk::net::parse_options(argc, argv, 0);
+  tenk::net::raise_open_files_limit();  // 10,000 connections need more than the usual 1024
+  // SIGPIPE ignored (send also has MSG_NOSIGNAL); SIGTERM and SIGINT make stop_fd() readable,
+  // and the epoll loop watches it like any connection: no flag to poll.
+  tenk::net::install_stop_signals();
 
-  RaiseFdLimit();
-  signal(SIGPIPE, SIG_IGN);  // a client that vanishes must not kill us (send also has MSG_NOSIGNAL)
-
-  // SIGTERM and SIGINT arrive as readable data on a signalfd watched by the same epoll loop, so the
-  // loop notices them at once, with no handler and no flag to poll.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  sigprocmask(SIG_BLOCK, &stop_signals, nullptr);
-  const int signal_fd = signalfd(-1, &stop_signals, SFD_NONBLOCK | SFD_CLOEXEC);
-
-  sockaddr_in bound{};
-  const int listen_fd = Listen(options, &bound);
-  if (listen_fd < 0) {
-    std::fprintf(stderr, "floor: cannot listen on %s:%d: %s\n", options.bind.c_str(), options.port,
-                 std::strerror(errno));
-    return 1;
-  }
+  const int listen_fd = tenk::net::open_listener(options);  // exits with the reason on failure
   const int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  if (signal_fd < 0 || epoll_fd < 0) {
-    std::perror("floor: signalfd/epoll_create1");
+  // Non-blocking: AcceptAll() accepts until EAGAIN.
+  if (epoll_fd < 0 || fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK) != 0) {
+    std::perror("floor: epoll_create1/fcntl");
     return 1;
   }
-  for (int fd : {listen_fd, signal_fd}) {
+  for (int fd : {listen_fd, tenk::net::stop_fd()}) {
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.fd = fd;
     epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
   }
+  tenk::net::announce_listening(options, listen_fd);
 
-  std::printf("listening on http://%s:%d/\n", options.bind.c_str(), ntohs(bound.sin_port));
-  std::fflush(stdout);
-
-  Floor floor(epoll_fd, listen_fd, signal_fd, BuildResponse(), options.quiet);
+  Floor floor(epoll_fd, listen_fd, tenk::net::stop_fd(), BuildResponse(), options.quiet);
   floor.Run();
   floor.CloseAll();
   close(listen_fd);
   close(epoll_fd);
-  close(signal_fd);
   if (!options.quiet) std::fprintf(stderr, "floor: stopped\n");
   return 0;
 }

@@ -1,0 +1,149 @@
+"""The command line, the servers of a run, and the Context every part of a run is handed."""
+
+import argparse
+import datetime
+import os
+import re
+import resource
+import shutil
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+from .config import BIN, HERD_RUN, PEERS, PROFILES, REPO, SCENARIOS, \
+    SMOKE_HERD_RUN, SMOKE_SYSCALL_RUNS, STUDIES, SYSCALL_RUNS
+from .machine import describe_machine
+from .servers import ServerSpec
+
+USAGE = """\
+bench/run [STEP...] [--smoke | --micro] [--repeat N] [--scenarios a,b] [--servers x,y]
+          [--server-cpu CPUS] [--client-cpu CPUS] [--out DIR]
+
+  (no STEP)     the whole ladder: every step, nginx, lighttpd, the floor (about 15 minutes)
+  STEP...       a one-step run: those steps, the step before the first one, the floor (~1 minute)
+  --smoke       tiny counts, the floor and the last step, results in a temporary folder (CI)
+  --micro       only the micro benchmarks (build/bin/tenk_micro), JSON into the results folder
+"""
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="bench/run", usage=USAGE,
+                                     description="The tenk benchmark ladder (see book/appendix-benchmark.md).")
+    parser.add_argument("steps", nargs="*", metavar="STEP", help="step names, e.g. 03_epoll")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--smoke", action="store_true", help="tiny counts, two servers, a temporary folder")
+    mode.add_argument("--micro", action="store_true", help="run the micro benchmarks only")
+    parser.add_argument("--repeat", type=positive_int, help="repeats (default 3; 1 for a one-step run or --smoke)")
+    parser.add_argument("--scenarios", type=comma_list, help="a,b: scenarios and studies to run: "
+                        + ", ".join([s.name for s in SCENARIOS] + list(STUDIES)))
+    parser.add_argument("--servers", type=comma_list, help="x,y: step names, nginx, lighttpd, floor")
+    parser.add_argument("--server-cpu", default="0", help="taskset CPU list for the servers (default 0)")
+    parser.add_argument("--client-cpu", default="1", help="taskset CPU list for loadgen and wrk (default 1)")
+    parser.add_argument("--out", type=Path, help="results folder (default bench/results/<UTC time>-<host>)")
+    parser.add_argument("--check", action="store_true", help=argparse.SUPPRESS)  # bench/run: validate only
+    args = parser.parse_args(argv)
+
+    known_steps = source_steps()
+    names = [s.name for s in SCENARIOS] + list(STUDIES)
+    for step in args.steps:
+        if step not in known_steps:
+            parser.error(f"unknown step {step!r}; the steps are: {', '.join(known_steps)}")
+    for scenario in args.scenarios or []:
+        if scenario not in names:
+            parser.error(f"unknown scenario {scenario!r}; choose from: {', '.join(names)}")
+    for server in args.servers or []:
+        if server not in known_steps + ["floor", *PEERS]:
+            parser.error(f"unknown server {server!r}; choose from: {', '.join(known_steps + ['floor', *PEERS])}")
+    if args.smoke and args.steps:
+        parser.error("--smoke runs the floor and the last step; name no step")
+    if not re.fullmatch(r"[0-9,-]+", args.server_cpu) or not re.fullmatch(r"[0-9,-]+", args.client_cpu):
+        parser.error("--server-cpu and --client-cpu take a taskset CPU list such as 0 or 2-3")
+    return args
+
+
+def positive_int(text):
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return int(text)
+
+
+def comma_list(text):
+    return [item for item in text.split(",") if item]
+
+
+def source_steps():
+    """Step folders in the source tree (what the build turns into build/bin/<name>)."""
+    return sorted(p.name for p in (REPO / "steps").glob("[0-9][0-9]_*") if (p / "CMakeLists.txt").exists())
+
+
+def built_steps():
+    return sorted(p.name for p in BIN.glob("[0-9][0-9]_*") if os.access(p, os.X_OK))
+
+
+def choose_servers(args, profile, notes):
+    """The servers of this run, in the order of the tables: steps, nginx, lighttpd, floor."""
+    steps = built_steps()
+    if args.servers:
+        wanted = args.servers
+    elif profile == "smoke":
+        wanted = ["floor"] + steps[-1:]
+    elif args.steps:
+        first = steps.index(args.steps[0]) if args.steps[0] in steps else 0
+        wanted = steps[max(0, first - 1):first] + args.steps + ["floor"]
+    else:
+        wanted = steps + list(PEERS) + ["floor"]
+    servers = []
+    order = steps + list(PEERS) + ["floor"]
+    for name in sorted(set(wanted), key=lambda n: order.index(n) if n in order else len(order)):
+        if name in PEERS:
+            if shutil.which(name) is None:
+                notes.append(f"{name}: skipped: not installed")
+                continue
+            servers.append(ServerSpec(name, "peer"))
+        elif name == "floor" or name in steps:
+            servers.append(ServerSpec(name, "floor" if name == "floor" else "step"))
+        else:
+            notes.append(f"{name}: skipped: build/bin/{name} not found")
+    return servers
+
+
+class Context:
+    """Everything a run needs to know, passed to the functions of the other modules."""
+
+    def __init__(self, args, argv):
+        self.argv = argv
+        self.profile = "smoke" if args.smoke else "step" if args.steps else "full"
+        default_scenarios, default_repeat = PROFILES[self.profile]
+        self.scenarios = args.scenarios or default_scenarios
+        self.repeat = args.repeat or default_repeat
+        self.server_cpu, self.client_cpu = args.server_cpu, args.client_cpu
+        self.started = datetime.datetime.now(datetime.timezone.utc)
+        self.t0 = time.monotonic()
+        self.syscall_runs = SMOKE_SYSCALL_RUNS if self.profile == "smoke" else SYSCALL_RUNS
+        self.herd_run = SMOKE_HERD_RUN if self.profile == "smoke" else HERD_RUN
+        self.out = (args.out or default_out(self.profile, self.started)).resolve()
+        self.notes = []  # for results.md: skipped servers, failures of the studies, ...
+        self.plots = []  # the SVG plots written
+        self.servers = choose_servers(args, self.profile, self.notes)
+        if "lighttpd" in [s.name for s in self.servers] and {"idle", "c10k"} & set(self.scenarios):
+            self.notes.append("lighttpd accepts at most max-fds / 2 = 10,000 connections (see "
+                              "bench/peers/lighttpd.conf.in): c10k is at its ceiling, idle is above it")
+        self.machine = describe_machine()
+
+    def elapsed(self):
+        return time.monotonic() - self.t0
+
+
+def default_out(profile, started):
+    if profile == "smoke":
+        return Path(tempfile.mkdtemp(prefix="tenk-bench-smoke-"))
+    host = socket.gethostname().split(".")[0]
+    return REPO / "bench" / "results" / f"{started:%Y%m%dT%H%M%SZ}-{host}"
+
+
+def raise_fd_limit():
+    """Servers and clients inherit soft RLIMIT_NOFILE = hard: c10k and idle need ~11,000 fds."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))

@@ -1,0 +1,129 @@
+"""Paths, scenarios, profiles and timeouts: everything a run is configured with."""
+
+import dataclasses
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent.parent
+BIN = REPO / "build" / "bin"
+WWW = REPO / "bench" / "www"
+PEER_TEMPLATES = REPO / "bench" / "peers"
+LOADGEN = BIN / "loadgen"
+CLOCK_TICKS_PER_S = os.sysconf("SC_CLK_TCK")  # unit of utime/stime in /proc/PID/stat
+
+PEERS = ("nginx", "lighttpd")
+STUDIES = ("syscalls", "herd", "crosscheck")
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """One load shape. A run ends after `requests` responses or `duration` seconds, whichever
+    comes first: a fast server is measured on a fixed amount of work (like the seed's weighttp
+    run), a slow one cannot hold the ladder up for minutes. Runs that hit the time cap are
+    marked in the results."""
+
+    name: str
+    what: str  # one line for results.md
+    connections: int
+    requests: int
+    duration: float
+    path: str = "/index.html"
+    keepalive: bool = True
+    pipeline: int = 1
+    idle: int = 0  # extra connections that connect and stay silent
+    slowloris: int = 0  # extra connections that trickle a request one byte a second
+
+    def loadgen_args(self):
+        args = ["-n", str(self.requests), "-c", str(self.connections), "--duration", str(self.duration)]
+        if self.keepalive:
+            args.append("-k")
+        if self.pipeline > 1:
+            args += ["--pipeline", str(self.pipeline)]
+        if self.idle:
+            args += ["--idle", str(self.idle)]
+        if self.slowloris:
+            args += ["--slowloris", str(self.slowloris)]
+        return args
+
+
+SCENARIOS = [
+    Scenario("seed", "keep-alive GET /index.html (151 bytes), 1000 connections: the seed's weighttp run",
+             connections=1000, requests=100000, duration=5),
+    Scenario("c1", "one keep-alive connection, one request at a time: latency (the Nagle/delayed-ACK cliff)",
+             connections=1, requests=20000, duration=2),
+    Scenario("close", "a new connection for every request (no keep-alive), 100 at a time",
+             connections=100, requests=20000, keepalive=False, duration=3),
+    Scenario("pipeline", "keep-alive, 16 requests in flight per connection, 100 connections",
+             connections=100, requests=300000, pipeline=16, duration=3),
+    Scenario("c10k", "10,000 keep-alive connections, all busy",
+             connections=10000, requests=50000, duration=5),
+    Scenario("idle", "10,000 idle connections held open + the seed load (1000 connections)",
+             connections=1000, requests=40000, idle=10000, duration=3),
+    Scenario("slowloris", "1000 slowloris connections (1 byte/s, never finish) + the seed load",
+             connections=1000, requests=40000, slowloris=1000, duration=3),
+    Scenario("bigfile", "keep-alive GET /1MiB.bin, 10 connections",
+             connections=10, requests=3000, path="/1MiB.bin", duration=3),
+    Scenario("c10", "keep-alive GET /index.html, 10 connections (a point of the connections sweep)",
+             connections=10, requests=50000, duration=2),
+    Scenario("c100", "keep-alive GET /index.html, 100 connections (a point of the connections sweep)",
+             connections=100, requests=100000, duration=2),
+]
+
+# --smoke: the same shapes, tiny; only checks that the whole pipeline works.
+SMOKE_SIZES = {
+    "seed": dict(requests=10000, duration=2),
+    "c1": dict(requests=200, duration=1),
+    "close": dict(connections=10, requests=500, duration=1),
+    "pipeline": dict(connections=10, requests=5000, duration=1),
+    "c10k": dict(connections=1000, requests=5000, duration=2),
+    "idle": dict(connections=100, requests=2000, idle=200, duration=1),
+    "slowloris": dict(connections=100, requests=2000, slowloris=50, duration=1),
+    "bigfile": dict(connections=2, requests=100, duration=1),
+    "c10": dict(requests=500, duration=1),
+    "c100": dict(requests=2000, duration=1),
+}
+
+# The connections sweep of rps_vs_connections.svg: (connections, scenario measured there).
+SWEEP = [(1, "c1"), (10, "c10"), (100, "c100"), (1000, "seed"), (10000, "c10k")]
+
+# The three kinds of run and their defaults: scenarios, repeats.
+PROFILES = {
+    "full": (["seed", "c1", "close", "pipeline", "c10k", "idle", "slowloris", "bigfile", "c10", "c100",
+              "syscalls", "herd", "crosscheck"], 3),
+    "step": (["seed", "c1", "close", "c10k", "syscalls", "herd"], 2),
+    "smoke": (["seed", "c1", "close", "idle", "syscalls", "herd", "crosscheck"], 1),
+}
+
+# The studies' own runs (see studies.measure_syscalls, studies.measure_herd, studies.crosscheck).
+SYSCALL_RUNS = {
+    "seed": Scenario("seed", "", connections=1000, requests=10000, duration=10),
+    "close": Scenario("close", "", connections=100, requests=5000, keepalive=False, duration=10),
+}
+SMOKE_SYSCALL_RUNS = {
+    "seed": Scenario("seed", "", connections=50, requests=500, duration=5),
+    "close": Scenario("close", "", connections=10, requests=200, keepalive=False, duration=5),
+}
+HERD_RUN = Scenario("close", "", connections=100, requests=5000, keepalive=False, duration=5)
+SMOKE_HERD_RUN = Scenario("close", "", connections=10, requests=500, keepalive=False, duration=2)
+CROSSCHECK_CONNECTIONS = 1000
+CROSSCHECK_SECONDS = {"full": 5, "step": 5, "smoke": 1}
+
+ALL_CPUS = ",".join(map(str, sorted(os.sched_getaffinity(0))))  # the herd study's servers
+# CPU time is counted in clock ticks (10 ms on Linux): below this many, CPU per request is not
+# reported (a nearly idle server, e.g. a step at c1, 23 requests a second).
+MIN_CPU_TICKS = 5
+IDLE_HOLD_MAX_S = 15  # the idle scenario's RSS sample must be taken within this time
+SERVER_START_TIMEOUT_S = 10
+SERVER_STOP_TIMEOUT_S = 15
+SERVER_SETTLE_TIMEOUT_S = 2
+
+
+def scenario_table(profile):
+    """The scenarios by name, sized for the profile."""
+    table = {s.name: s for s in SCENARIOS}
+    if profile == "smoke":
+        table = {name: dataclasses.replace(s, **SMOKE_SIZES[name]) for name, s in table.items()}
+    return table
+
+# The kinds of error loadgen counts (its JSON "errors" object).
+ERROR_KINDS = ("connect", "reset", "timeout", "bad_status", "short_body", "parse")

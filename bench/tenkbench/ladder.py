@@ -1,0 +1,251 @@
+"""The run: the interleaved measurements, the studies, the reports; main()."""
+
+import dataclasses
+import datetime
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from .cli import Context, default_out, parse_args, raise_fd_limit
+from .config import BIN, ERROR_KINDS, LOADGEN, STUDIES, scenario_table
+from .fmt import fmt_cpu, fmt_duration, fmt_rps, fmt_us
+from .machine import write_machine_txt
+from .measure import RESULT_FIELDS, measure
+from .plots import plots
+from .report import write_crosscheck_md, write_csv, write_results_md
+from .servers import stop_everything
+from .studies import crosscheck, measure_herd, measure_syscalls
+from .summary import SUMMARY_FIELDS, summarize
+
+
+def run_micro(args, argv):
+    out = args.out or default_out("full", datetime.datetime.now(datetime.timezone.utc))
+    out.mkdir(parents=True, exist_ok=True)
+    command = ["taskset", "-c", args.server_cpu, str(BIN / "tenk_micro"), "--benchmark_repetitions=5",
+               "--benchmark_report_aggregates_only=true", f"--benchmark_out={out / 'micro.json'}",
+               "--benchmark_out_format=json"]
+    print("running:", " ".join(command), flush=True)
+    with open(out / "micro.txt", "w") as log:
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            for line in proc.stdout:
+                sys.stdout.write(line)
+                log.write(line)
+            proc.wait(timeout=1800)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    print(f"\nmicro benchmarks: {out / 'micro.json'} (console output: {out / 'micro.txt'})")
+    return proc.returncode
+
+
+def progress(ctx, done, total, text):
+    print(f"[{done:3d}/{total} {fmt_duration(ctx.elapsed()):>12}] {text}", flush=True)
+
+
+def describe_row(row):
+    if row.get("status") != "ok":
+        return row.get("status", "?")
+    text = (f"{fmt_rps(row['rps']):>9} req/s{' †' if row.get('capped') else '  '}"
+            f"  CPU {fmt_cpu(row.get('cpu_us_per_request')):>7} µs/req  p99 {fmt_us(row['p99_us']):>9}"
+            f"  errors {sum(row.get(f'errors_{k}', 0) for k in ERROR_KINDS):,}")
+    if row.get("rss_per_idle_kib") is not None:
+        text += f"  RSS {row['rss_per_idle_kib']:.1f} KiB/idle conn ({row['idle_held']} held)"
+    if row.get("server_exit") != "exit 0":
+        text += f"  server: {row.get('server_exit')}"
+    return text
+
+
+@dataclasses.dataclass
+class Results:
+    """What a run has measured so far (kept when the run is interrupted)."""
+
+    rows: list = dataclasses.field(default_factory=list)  # results.csv
+    syscall_rows: list = dataclasses.field(default_factory=list)  # syscalls.csv
+    herd_rows: list = dataclasses.field(default_factory=list)  # herd.csv
+    herd_na: list = dataclasses.field(default_factory=list)  # steps without worker processes
+    cross: list = dataclasses.field(default_factory=list)  # crosscheck.md
+
+
+def run_ladder(ctx, results):
+    """The interleaved measurements, then the studies, appended to `results` as they finish."""
+    table = scenario_table(ctx.profile)
+    load_scenarios = [table[name] for name in ctx.scenarios if name in table]
+    total, done = ctx.repeat * len(load_scenarios) * len(ctx.servers), 0
+    if any(s.kind == "floor" for s in ctx.servers) and any(s.path != "/index.html" for s in load_scenarios):
+        ctx.notes.append("floor: not run on the scenarios that fetch another file than /index.html "
+                         "(bigfile): it answers every path with the same 151 bytes")
+        total -= ctx.repeat * sum(s.path != "/index.html" for s in load_scenarios)
+    for repeat in range(1, ctx.repeat + 1):
+        shift = (repeat - 1) % max(1, len(ctx.servers))
+        order = ctx.servers[shift:] + ctx.servers[:shift]
+        for scenario in load_scenarios:
+            for spec in order:
+                if spec.kind == "floor" and scenario.path != "/index.html":
+                    continue  # the floor answers every path with the same 151 bytes
+                row = measure(ctx, spec, scenario, repeat)
+                results.rows.append(row)
+                done += 1
+                progress(ctx, done, total, f"r{repeat} {scenario.name:<9} {spec.name:<20} {describe_row(row)}")
+
+    if "syscalls" in ctx.scenarios:
+        for spec in ctx.servers:
+            progress(ctx, done, total, f"syscalls {spec.name}: under strace -f -c")
+            new_rows, notes = measure_syscalls(ctx, spec)
+            results.syscall_rows += new_rows
+            ctx.notes += notes
+    if "herd" in ctx.scenarios:
+        for spec in ctx.servers:
+            if spec.kind != "step":
+                continue
+            progress(ctx, done, total, f"herd {spec.name}: --workers 2, EPOLLEXCLUSIVE off and on")
+            new_rows, notes = measure_herd(ctx, spec)
+            if not new_rows and not notes:
+                results.herd_na.append(spec.name)
+            results.herd_rows += new_rows
+            ctx.notes += notes
+    if "crosscheck" in ctx.scenarios:
+        for spec in ctx.servers:
+            if spec.name in ("floor", "nginx"):
+                progress(ctx, done, total, f"crosscheck {spec.name}: loadgen, then wrk")
+                results.cross.append(crosscheck(ctx, spec))
+
+
+def exit_notes(rows):
+    """One note per server that did not exit 0 after SIGTERM in some runs."""
+    notes, bad = [], {}
+    for row in rows:
+        if row.get("server_exit") not in (None, "exit 0"):
+            bad.setdefault((row["server"], row["server_exit"]), []).append(row["scenario"])
+    for (server, status), scenarios in bad.items():
+        notes.append(f"{server}: {status} after SIGTERM in {len(scenarios)} run(s) "
+                     f"({', '.join(sorted(set(scenarios)))}); the stderr is in logs/{server}.log")
+    return notes
+
+
+def peer_log_notes(ctx):
+    """What the peers' own error logs say, beyond the routine start and stop lines: each distinct
+    message once, with its count."""
+    notes = []
+    for spec in ctx.servers:
+        log = ctx.out / "peers" / spec.name / "error.log"
+        if spec.kind == "peer" and log.exists():
+            notes += peer_log_summary(spec.name, log.read_text(errors="replace"))
+    return notes
+
+
+def peer_log_summary(name, text):
+    routine = re.compile(r"server started|server stopped|gracefully shutting down|exiting|exit$")
+    counts = {}
+    for line in text.splitlines():
+        if line.strip() and not routine.search(line):
+            message = re.sub(r"^[\d/:\- ]+", "", line)  # without the timestamp
+            message = re.sub(r"\d+#\d+: (\*\d+ )?", "", message)  # nginx pid#tid and connection
+            counts[message] = counts.get(message, 0) + 1
+    if not counts:
+        return []
+    return [f"{name} error.log: " + "; ".join(f"{n}× {message[:160]}" for message, n in counts.items())]
+
+
+def write_reports(ctx, results, load_before):
+    rows, syscall_rows, herd_rows = results.rows, results.syscall_rows, results.herd_rows
+    servers = [s.name for s in ctx.servers]
+    load_names = [n for n in ctx.scenarios if n not in STUDIES]
+    summaries = summarize(rows, load_names, servers)
+    ctx.notes += exit_notes(rows) + peer_log_notes(ctx)
+    write_csv(ctx.out / "results.csv", rows, RESULT_FIELDS)
+    write_csv(ctx.out / "summary.csv", summaries.values(), SUMMARY_FIELDS)
+    if "syscalls" in ctx.scenarios:
+        write_csv(ctx.out / "syscalls.csv", syscall_rows,
+                  ["server", "scenario", "syscall", "calls", "per_request", "per_connection",
+                   "requests", "connections"])
+    if "herd" in ctx.scenarios:
+        write_csv(ctx.out / "herd.csv", herd_rows,
+                  ["server", "epollexclusive", "worker_pid", "connections_accepted",
+                   "wakeups_found_nothing", "requests", "rps", "errors"])
+    if "crosscheck" in ctx.scenarios:
+        write_crosscheck_md(ctx, results.cross)
+    plots(ctx, summaries)
+    write_machine_txt(ctx, load_before)
+    write_results_md(ctx, summaries, results)
+    return summaries
+
+
+def print_summary(ctx, summaries):
+    servers = [s.name for s in ctx.servers]
+    names = [n for n in ctx.scenarios if n not in STUDIES]
+    width = max([len(s) for s in servers] + [6])
+    print("\nreq/s, median of the repeats (CPU µs per request below, for seed):")
+    print(" " * width + "".join(f"{n:>11}" for n in names))
+    for server in servers:
+        cells = []
+        for name in names:
+            s = summaries.get((name, server))
+            cells.append("–" if not s else fmt_rps(s["rps_median"]) if s["rps_median"] else "failed")
+        print(f"{server:<{width}}" + "".join(f"{c:>11}" for c in cells))
+    if "seed" in names:
+        print("CPU µs/req, seed: " + ", ".join(
+            f"{s} {fmt_cpu((summaries.get(('seed', s)) or {}).get('cpu_us_per_request'))}" for s in servers))
+    for note in ctx.notes:
+        print(f"note: {note}")
+
+
+def smoke_problems(ctx, results):
+    """For --smoke (CI): what did not work end to end. Errors are data in a real run; in the
+    smoke run every server must start, answer, stop cleanly and show up in every study."""
+    problems = [f"{r['scenario']} {r['server']}: {r.get('status')}, server {r.get('server_exit')}"
+                for r in results.rows if r.get("status") != "ok" or r.get("server_exit") != "exit 0"]
+    traced = {row["server"] for row in results.syscall_rows}
+    problems += [f"syscalls {s.name}: no counts" for s in ctx.servers
+                 if "syscalls" in ctx.scenarios and s.name not in traced]
+    if "crosscheck" in ctx.scenarios and not all(e.get("wrk_rps") for e in results.cross):
+        problems.append("crosscheck: no wrk result")
+    return problems
+
+
+def interrupt(signum, frame):
+    """SIGTERM (a CI timeout, say) ends the run like Ctrl-C: servers stopped, partial results."""
+    raise KeyboardInterrupt
+
+
+def main(argv):
+    args = parse_args(argv)
+    if args.check:
+        return 0
+    raise_fd_limit()
+    if args.micro:
+        return run_micro(args, argv)
+    ctx = Context(args, argv)
+    for sub in ("raw", "logs"):
+        (ctx.out / sub).mkdir(parents=True, exist_ok=True)
+    if not LOADGEN.exists():
+        print(f"bench/ladder.py: {LOADGEN} is missing: build first (bench/run does)", file=sys.stderr)
+        return 1
+    load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    print(f"tenk ladder ({ctx.profile}): {len(ctx.servers)} servers ({', '.join(s.name for s in ctx.servers)}), "
+          f"scenarios {', '.join(ctx.scenarios)}, {ctx.repeat} repeat(s); results in {ctx.out}", flush=True)
+    for note in ctx.notes:
+        print(f"note: {note}")
+
+    signal.signal(signal.SIGTERM, interrupt)
+    interrupted = False
+    results = Results()
+    try:
+        run_ladder(ctx, results)
+    except KeyboardInterrupt:
+        interrupted = True
+        ctx.notes.append("the run was interrupted: partial results")
+        print("\ninterrupted: stopping the servers, writing partial results", file=sys.stderr)
+    finally:
+        stop_everything()
+    summaries = write_reports(ctx, results, load_before)
+    print_summary(ctx, summaries)
+    print(f"\nresults: {ctx.out / 'results.md'} (took {fmt_duration(ctx.elapsed())})")
+    if interrupted:
+        return 130
+    problems = smoke_problems(ctx, results) if ctx.profile == "smoke" else []
+    for problem in problems:
+        print(f"smoke: FAILED: {problem}", file=sys.stderr)
+    return 1 if problems else 0

@@ -1,0 +1,111 @@
+"""One measurement: a fresh server, one load, the server's CPU time around it (a results.csv row)."""
+
+import dataclasses
+import signal
+import time
+
+from .client import error_total, finish_loadgen, run_loadgen, start_loadgen
+from .config import CLOCK_TICKS_PER_S, ERROR_KINDS, IDLE_HOLD_MAX_S, MIN_CPU_TICKS
+from .procfs import cpu_seconds_between, cpu_ticks, open_fds, rss_kib
+from .servers import ServerStartError, start_server
+
+RESULT_FIELDS = (["repeat", "scenario", "server", "status", "requests", "seconds", "rps", "capped",
+                  "cpu_ticks", "cpu_us_per_request", "p50_us", "p90_us", "p99_us", "max_us"]
+                 + [f"errors_{k}" for k in ERROR_KINDS]
+                 + ["idle_requested", "idle_held", "idle_open_at_end", "rss_before_kib", "rss_idle_kib",
+                    "rss_per_idle_kib", "slowloris_requested", "slowloris_dropped",
+                    "slowloris_first_drop_s", "server_exit", "loadgen_args"])
+
+
+def measure(ctx, spec, scenario, repeat):
+    """One row of results.csv."""
+    row = {"repeat": repeat, "scenario": scenario.name, "server": spec.name,
+           "loadgen_args": " ".join(scenario.loadgen_args() + [scenario.path])}
+    try:
+        server = start_server(ctx, spec, f"repeat {repeat}, {scenario.name}")
+    except ServerStartError as e:
+        row["status"] = f"failed to start: {e}"
+        return row
+    try:
+        if scenario.idle:
+            row.update(sample_idle_rss(ctx, server, scenario))
+        pids = server.tree()
+        before = cpu_ticks(pids)
+        result = run_loadgen(ctx, server.url(scenario.path), scenario)
+        if server.alive():
+            pids = set(pids) | set(server.tree())  # and any process born during the run
+        after = cpu_ticks(pids)
+        save_raw(ctx, f"r{repeat}-{scenario.name}-{spec.name}", result)
+        row.update(row_from_result(result, scenario))
+        cpu_s = cpu_seconds_between(before, after)
+        row["cpu_ticks"] = round(cpu_s * CLOCK_TICKS_PER_S)
+        if row["requests"] and row["cpu_ticks"] >= MIN_CPU_TICKS:
+            row["cpu_us_per_request"] = cpu_s * 1e6 / row["requests"]
+    finally:
+        row["server_exit"] = server.stop()
+        if server.exit_note:
+            row["server_exit"] += f" ({server.exit_note})"
+    return row
+
+
+def row_from_result(result, scenario):
+    """The results.csv fields that come from loadgen's JSON."""
+    row = {"status": result["status"], "requests": result.get("requests", 0)}
+    if "rps" not in result:
+        return row
+    row.update(seconds=result["seconds"], rps=result["rps"],
+               capped=int(result["requests"] + error_total(result) < scenario.requests))
+    if result["requests"]:  # no latency without a response
+        latency = result["latency_us"]
+        row.update(p50_us=latency["p50"], p90_us=latency["p90"], p99_us=latency["p99"],
+                   max_us=latency["max"])
+    for kind in ERROR_KINDS:
+        row[f"errors_{kind}"] = result["errors"].get(kind, 0)
+    if scenario.idle:
+        row["idle_requested"] = result["idle"]["requested"]
+        row["idle_open_at_end"] = result["idle"]["open_at_end"]
+    if scenario.slowloris:
+        slow = result["slowloris"]
+        row.update(slowloris_requested=slow["requested"], slowloris_dropped=slow["dropped"],
+                   slowloris_first_drop_s=slow["first_drop_s"])
+    return row
+
+
+def sample_idle_rss(ctx, server, scenario):
+    """RSS per idle connection: the RSS of the whole server tree with the idle connections open,
+    minus its RSS before, divided by the idle connections the server holds (its open file
+    descriptors minus those before, minus the one load connection). The connections are held by
+    a loadgen run of its own (one keep-alive load connection + the idle ones) that is stopped
+    once the server's file descriptors stop growing."""
+    pids = server.tree()
+    rss_before, fds_before = rss_kib(pids), open_fds(pids)
+    hold = dataclasses.replace(scenario, connections=1, requests=10**9, duration=IDLE_HOLD_MAX_S)
+    proc = start_loadgen(ctx, server.url(scenario.path), hold.loadgen_args())
+    target = fds_before + 1 + scenario.idle
+    start = last_change = time.monotonic()
+    fds = fds_before
+    while proc.poll() is None and time.monotonic() - start < IDLE_HOLD_MAX_S - 2:
+        time.sleep(0.1)
+        now_fds = open_fds(server.tree())
+        if now_fds != fds:
+            fds, last_change = now_fds, time.monotonic()
+        if fds >= target or (fds > fds_before + 1 and time.monotonic() - last_change > 1.0):
+            break
+    time.sleep(0.3)  # let the last accepted connections settle
+    pids = server.tree()
+    rss_held, fds = rss_kib(pids), open_fds(pids)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)  # loadgen stops, reports and closes everything
+    finish_loadgen(proc, 30)
+    server.settle()  # the measured load starts once those connections are closed
+    held = max(0, min(scenario.idle, fds - fds_before - 1))
+    return {"idle_held": held, "rss_before_kib": rss_before, "rss_idle_kib": rss_held,
+            "rss_per_idle_kib": (rss_held - rss_before) / held if held else None}
+
+
+def save_raw(ctx, name, result):
+    """raw/NAME.json: the loadgen JSON exactly as the run printed it (+ NAME.stderr if any)."""
+    if "json" in result:
+        (ctx.out / "raw" / f"{name}.json").write_text(result["json"] + "\n")
+    if result.get("stderr", "").strip():
+        (ctx.out / "raw" / f"{name}.stderr").write_text(result["stderr"])

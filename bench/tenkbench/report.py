@@ -1,0 +1,231 @@
+"""Writing the results folder: results.md, the CSV files, crosscheck.md."""
+
+import csv
+
+from .config import ALL_CPUS, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, SWEEP, scenario_table
+from .fmt import fmt_count, fmt_cpu, fmt_csv, fmt_duration, fmt_errors, fmt_rps, fmt_rps_cell, \
+    fmt_us, fmt_us_number, md_table
+
+
+def write_csv(path, rows, fields):
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: fmt_csv(row.get(k)) for k in fields})
+
+
+def syscalls_per_request(syscall_rows, server, scenario):
+    for row in syscall_rows:
+        if row["server"] == server and row["scenario"] == scenario and row["syscall"] == "total":
+            return row["per_request"]
+    return None
+
+
+def scenario_table_md(scenario, servers, summaries, syscall_rows):
+    """The markdown table of one scenario."""
+    extra = {"idle": ["RSS / idle conn", "idle held", "idle open at end"],
+             "slowloris": ["slow ones dropped", "first drop"]}.get(scenario.name, [])
+    with_syscalls = scenario.name in ("seed", "close") and syscall_rows
+    header = ["server", "req/s median [min–max]", "CPU µs/req", "p50", "p99", "errors/run"] + extra
+    if with_syscalls:
+        header.append("syscalls/req")
+    rows = []
+    for server in servers:
+        s = summaries.get((scenario.name, server))
+        if not s:
+            continue
+        cells = [server, fmt_rps_cell(s), fmt_cpu(s["cpu_us_per_request"]),
+                 fmt_us(s["p50_us"]), fmt_us(s["p99_us"]), fmt_errors(s)]
+        if scenario.name == "idle":
+            rss = s["rss_per_idle_kib"]
+            cells += ["–" if rss is None else f"{rss:.1f} KiB", fmt_count(s["idle_held"]),
+                      fmt_count(s["idle_open_at_end"])]
+        if scenario.name == "slowloris":
+            first = s["slowloris_first_drop_s"]
+            cells += [fmt_count(s["slowloris_dropped"]), "none in the run" if first is None else f"{first:.1f} s"]
+        if with_syscalls:
+            per = syscalls_per_request(syscall_rows, server, scenario.name)
+            cells.append("–" if per is None else f"{per:.1f}")
+        if s["exits"]:
+            cells[0] += " ⚠"
+        rows.append(cells)
+    return md_table(header, rows)
+
+
+def sweep_table_md(servers, summaries):
+    header = ["server"] + [f"c={c:,}" for c, _ in SWEEP]
+    rows = []
+    for server in servers:
+        cells = [server]
+        for _, scenario in SWEEP:
+            s = summaries.get((scenario, server))
+            cells.append("–" if not s else fmt_rps(s["rps_median"]) if s["rps_median"] else "failed")
+        rows.append(cells)
+    return md_table(header, rows)
+
+
+def syscall_value(syscall_rows, server, scenario, syscall, field):
+    for row in syscall_rows:
+        if (row["server"], row["scenario"], row["syscall"]) == (server, scenario, syscall):
+            return row[field]
+    return 0.0
+
+
+def syscalls_table_md(servers, syscall_rows):
+    header = ["server", "seed: calls/req", "close: calls/req", "close: accept/conn",
+              "close: accept4/conn", "close: fcntl/conn"]
+    rows = []
+    for server in servers:
+        if not any(row["server"] == server for row in syscall_rows):
+            continue
+        value = lambda scenario, syscall, field: syscall_value(syscall_rows, server, scenario, syscall, field)
+        rows.append([server, f"{value('seed', 'total', 'per_request'):.2f}",
+                     f"{value('close', 'total', 'per_request'):.2f}",
+                     f"{value('close', 'accept', 'per_connection'):.2f}",
+                     f"{value('close', 'accept4', 'per_connection'):.2f}",
+                     f"{value('close', 'fcntl', 'per_connection'):.2f}"])
+    return md_table(header, rows)
+
+
+def herd_table_md(herd_rows):
+    header = ["server", "EPOLLEXCLUSIVE", "accepted (per worker)", "wakeups found nothing (per worker)",
+              "empty wakeups per 1000 connections", "req/s"]
+    groups = {}
+    for row in herd_rows:
+        groups.setdefault((row["server"], row["epollexclusive"]), []).append(row)
+    rows = []
+    for (server, exclusive), group in groups.items():
+        accepted = [r["connections_accepted"] for r in group]
+        empty = [r["wakeups_found_nothing"] for r in group]
+        ratio = 1000 * sum(empty) / sum(accepted) if sum(accepted) else 0
+        rows.append([server, "on" if exclusive else "off", " + ".join(map(str, accepted)),
+                     " + ".join(map(str, empty)), f"{ratio:.1f}", fmt_rps(group[0]["rps"] or None)])
+    return md_table(header, rows)
+
+
+HOW_TO_READ = """\
+## How to read this
+
+- **req/s** is the median of the repeats, with the slowest and fastest in brackets. The machine
+  is shared and noisy: trust a ratio between two servers of the same run more than an absolute
+  number, and a difference smaller than the spread not at all. † marks a server that hit the
+  scenario's time cap before its request count (it was measured on fewer requests).
+- **CPU µs/req** is the CPU time (user + system) of every process and thread of the server, over
+  the load window, divided by the requests served. When the load generator, not the server, is
+  the bottleneck (it has one core, like the server), req/s says little about the server but CPU
+  per request still does: it is the number that compares servers fairly. It is counted in 10 ms
+  clock ticks: "–" means fewer than 5 ticks, too little to divide (a nearly idle server).
+- **p50 / p99** latency is measured by the client, from the request's send() to the response's
+  last byte; with 1000 connections it is mostly queueing. The steps that send header and body in
+  two send() calls with Nagle on wait for the client's delayed ACK (~40 ms) on every keep-alive
+  response: look at c1.
+- **errors/run** is the median per run, by kind: bad_status includes the 503 that 02_select gives
+  above FD_SETSIZE connections; connect/timeout mean refused or never answered.
+- **syscalls/req** (seed, close) comes from a separate, shorter run under strace -f -c, with a
+  no-load run's calls subtracted; see the system-calls section and syscalls.csv.
+- ⚠ after a server's name: it did not exit cleanly on SIGTERM in at least one run (see results.csv).
+"""
+
+
+def write_results_md(ctx, summaries, results):
+    """results.md: a header, how to read it, a table per scenario, then the studies and notes."""
+    servers = [s.name for s in ctx.servers]
+    scenarios = scenario_table(ctx.profile)
+    md = [f"# tenk benchmark: {ctx.out.name}", "",
+          f"{ctx.machine['cpu']}, {ctx.machine['cores']} cores, Linux {ctx.machine['kernel']}; "
+          f"server on CPU {ctx.server_cpu}, load generator on CPU {ctx.client_cpu} (machine.txt). "
+          f"{ctx.repeat} repeat(s), servers interleaved and their order rotated every repeat. "
+          f"Started {ctx.started:%Y-%m-%d %H:%M} UTC, took {fmt_duration(ctx.elapsed())}. "
+          f"Git {ctx.machine['git']}.", "", HOW_TO_READ]
+    for name in ctx.scenarios:
+        if name in scenarios:
+            scenario = scenarios[name]
+            md += [f"## {name}: {scenario.what}", "",
+                   f"`loadgen {' '.join(scenario.loadgen_args())} http://127.0.0.1:PORT{scenario.path}`", "",
+                   scenario_table_md(scenario, servers, summaries, results.syscall_rows), ""]
+    if all(name in ctx.scenarios for _, name in SWEEP):
+        md += ["## Connections sweep: keep-alive /index.html, req/s median", "",
+               sweep_table_md(servers, summaries), ""]
+    md += studies_md(ctx, servers, results)
+    if ctx.plots:
+        md += ["## Plots", "", " ".join(f"[{name}.svg]({name}.svg)" for name in ctx.plots), ""]
+    if ctx.notes:
+        md += ["## Notes", ""] + [f"- {note}" for note in ctx.notes] + [""]
+    (ctx.out / "results.md").write_text("\n".join(md))
+
+
+def studies_md(ctx, servers, results):
+    md = []
+    if "syscalls" in ctx.scenarios:
+        runs = ctx.syscall_runs
+        md += ["## System calls (strace -f -c, whole server tree; a no-load run subtracted)", "",
+               f"Separate runs under strace: seed `{' '.join(runs['seed'].loadgen_args())}`, close "
+               f"`{' '.join(runs['close'].loadgen_args())}` (the syscalls/req columns above come from "
+               "these). Per connection = calls / connections the client opened. Every call: "
+               "syscalls.csv.", "", syscalls_table_md(servers, results.syscall_rows), ""]
+    if "herd" in ctx.scenarios:
+        skipped = f" Single-process servers, not measured: {', '.join(results.herd_na)}." if results.herd_na else ""
+        md += [f"## Thundering herd (--workers 2 on CPUs {ALL_CPUS}, not pinned to one; close scenario)", "",
+               f"`{' '.join(ctx.herd_run.loadgen_args())}`; each worker's count from its exit line "
+               f"(herd.csv).{skipped}", "",
+               herd_table_md(results.herd_rows) if results.herd_rows else "(no server with worker processes in this run)",
+               ""]
+    if "crosscheck" in ctx.scenarios:
+        md += ["## wrk cross-check", "", crosscheck_summary(results.cross), "See crosscheck.md.", ""]
+    return md
+
+
+def crosscheck_summary(cross):
+    lines = []
+    for entry in cross:
+        if entry.get("loadgen_rps") and entry.get("wrk_rps"):
+            ratio = entry["loadgen_rps"] / entry["wrk_rps"]
+            flag = " **differ by more than 15%**" if abs(ratio - 1) > 0.15 else ""
+            lines.append(f"- {entry['server']}: loadgen {fmt_rps(entry['loadgen_rps'])} req/s, "
+                         f"wrk {fmt_rps(entry['wrk_rps'])} req/s, ratio {ratio:.2f}{flag}; "
+                         f"{count_check(entry)}")
+        else:
+            lines.append(f"- {entry['server']}: {entry.get('note', 'no result')}")
+    return "\n".join(lines) + "\n" if lines else "(no floor or nginx in this run)\n"
+
+
+def count_check(entry):
+    """Do both clients count the same server work? Server CPU per counted request, side by side."""
+    a, b = entry.get("loadgen_server_us"), entry.get("wrk_server_us")
+    if not a or not b:
+        return "server CPU per counted request: not measured"
+    flag = " **differ by more than 15%**" if abs(a / b - 1) > 0.15 else " (agree within 15%)"
+    return (f"server CPU per counted request {fmt_us_number(a)} vs {fmt_us_number(b)} µs{flag}; "
+            f"client CPU per request {fmt_us_number(entry.get('loadgen_client_us'))} vs "
+            f"{fmt_us_number(entry.get('wrk_client_us'))} µs")
+
+
+def write_crosscheck_md(ctx, cross):
+    seconds = CROSSCHECK_SECONDS[ctx.profile]
+    md = ["# loadgen vs wrk", "",
+          f"The same server (fresh start), the same URL (/index.html), {CROSSCHECK_CONNECTIONS} keep-alive "
+          f"connections, {seconds} s each, one client thread pinned to CPU {ctx.client_cpu}; loadgen first, "
+          "then wrk. A ratio far from 1 means one of the two load generators is the bottleneck or "
+          "counts differently; more than 15% apart is flagged. To tell the two apart, the server's "
+          "CPU time is divided by the requests each client counted: if both count right, the same "
+          "server work gives the same figure, whatever the req/s; and each client's own CPU per "
+          "request shows which one is the bottleneck.", "",
+          "| server | loadgen req/s | loadgen errors | wrk req/s | wrk errors | loadgen / wrk "
+          "| server CPU µs per counted req (loadgen / wrk) | client CPU µs/req (loadgen / wrk) |",
+          "|---|---|---|---|---|---|---|---|"]
+    for e in cross:
+        ratio = (e["loadgen_rps"] / e["wrk_rps"]) if e.get("loadgen_rps") and e.get("wrk_rps") else None
+        flag = " ⚠ >15%" if ratio and abs(ratio - 1) > 0.15 else ""
+        md.append(f"| {e['server']} | {fmt_rps(e.get('loadgen_rps'))} | {e.get('loadgen_errors', '–')} | "
+                  f"{fmt_rps(e.get('wrk_rps'))} | {e.get('wrk_errors', '–')} | "
+                  f"{'–' if ratio is None else f'{ratio:.2f}'}{flag} | "
+                  f"{fmt_us_number(e.get('loadgen_server_us'))} / {fmt_us_number(e.get('wrk_server_us'))} | "
+                  f"{fmt_us_number(e.get('loadgen_client_us'))} / {fmt_us_number(e.get('wrk_client_us'))} |")
+    md.append("")
+    for e in cross:
+        if e.get("note"):
+            md.append(f"- {e['server']}: {e['note']}")
+        if e.get("wrk_output"):
+            md += [f"wrk output, {e['server']}:", "", "```", e["wrk_output"], "```", ""]
+    (ctx.out / "crosscheck.md").write_text("\n".join(md) + "\n")

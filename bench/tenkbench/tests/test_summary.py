@@ -1,0 +1,76 @@
+"""Medians, spreads, per-request division, CPU time between two snapshots."""
+
+import unittest
+
+from tenkbench import procfs, summary
+from tenkbench.config import CLOCK_TICKS_PER_S
+
+
+def row(scenario="seed", server="floor", status="ok", **fields):
+    return {"scenario": scenario, "server": server, "status": status, "server_exit": "exit 0", **fields}
+
+
+class Medians(unittest.TestCase):
+    def test_median_ignores_missing_values(self):
+        rows = [{"x": 3}, {"x": None}, {"x": ""}, {"x": 1}, {"y": 5}, {"x": 2}]
+        self.assertEqual(summary.median_of(rows, "x"), 2)
+
+    def test_median_of_an_even_count_is_the_mean_of_the_middle_two(self):
+        self.assertEqual(summary.median_of([{"x": 1}, {"x": 4}], "x"), 2.5)
+
+    def test_median_of_nothing(self):
+        self.assertIsNone(summary.median_of([{"x": None}], "x"))
+        self.assertIsNone(summary.median_of([], "x"))
+
+
+class PerRequest(unittest.TestCase):
+    def test_division(self):
+        self.assertAlmostEqual(summary.per_request_us(0.64, 100000), 6.4)
+        self.assertAlmostEqual(summary.per_request_us(2, 1), 2e6)
+
+    def test_no_requests(self):
+        self.assertIsNone(summary.per_request_us(1.0, 0))
+        self.assertIsNone(summary.per_request_us(1.0, None))
+
+    def test_cpu_seconds_between_snapshots(self):
+        before = {10: 100, 11: 50}
+        after = {10: 160, 11: 50, 12: 7}  # 12 was born during the load: counts from zero
+        self.assertAlmostEqual(procfs.cpu_seconds_between(before, after), 67 / CLOCK_TICKS_PER_S)
+
+
+class Summarize(unittest.TestCase):
+    def test_summary_row(self):
+        rows = [row(rps=100.0, cpu_us_per_request=5.0, p50_us=10, p99_us=20, capped=0, errors_reset=0),
+                row(rps=300.0, cpu_us_per_request=7.0, p50_us=30, p99_us=40, capped=1, errors_reset=4),
+                row(rps=200.0, cpu_us_per_request=6.0, p50_us=20, p99_us=30, capped=0, errors_reset=2),
+                row(server="nginx", rps=1.0)]
+        s = summary.summarize(rows, ["seed"], ["floor"])[("seed", "floor")]
+        self.assertEqual((s["runs"], s["ok_runs"]), (3, 3))
+        self.assertEqual((s["rps_median"], s["rps_min"], s["rps_max"]), (200.0, 100.0, 300.0))
+        self.assertEqual(s["cpu_us_per_request"], 6.0)
+        self.assertEqual((s["p50_us"], s["p99_us"]), (20, 30))
+        self.assertEqual(s["capped_runs"], 1)
+        self.assertEqual(s["errors_reset"], 2)
+        self.assertEqual((s["failures"], s["exits"]), ([], []))
+
+    def test_failed_runs_and_bad_exits(self):
+        rows = [row(rps=100.0), row(status="failed to start: boom"),
+                {**row(rps=120.0), "server_exit": "signal 9"}]
+        s = summary.summarize(rows, ["seed"], ["floor"])[("seed", "floor")]
+        self.assertEqual((s["runs"], s["ok_runs"]), (3, 2))
+        self.assertEqual(s["rps_median"], 110.0)
+        self.assertEqual(s["failures"], ["failed to start: boom"])
+        self.assertEqual(s["exits"], ["signal 9"])
+
+    def test_nothing_ok(self):
+        s = summary.summarize([row(status="timed out")], ["seed"], ["floor"])[("seed", "floor")]
+        self.assertIsNone(s["rps_median"])
+        self.assertIsNone(s["rps_min"])
+
+    def test_only_pairs_that_ran(self):
+        out = summary.summarize([row(rps=1.0)], ["seed", "c1"], ["floor", "nginx"])
+        self.assertEqual(list(out), [("seed", "floor")])
+
+
+if __name__ == "__main__":
+    unittest.main()
