@@ -1,10 +1,9 @@
 // The conformance suite: one set of black-box cases, run against EVERY step binary over real
-// sockets (DESIGN §6). The table below says what each step is expected to have; a case that
+// sockets (DESIGN §6). The step table says what each step is expected to have; a case that
 // needs a feature a step lacks is skipped with the reason, never passed silently.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,7 +28,8 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// What each step binary is expected to do.
+// What each step binary is expected to do: declared by the step itself, in its CMakeLists.txt
+// (tenk_add_step, see cmake/TenkStep.cmake).
 struct StepTraits {
   const char* binary;           // build/bin/<binary>
   const char* label;            // test-name suffix; CTest labels by it
@@ -39,11 +39,7 @@ struct StepTraits {
 };
 
 const StepTraits kSteps[] = {
-    {"01_blocking_threads", "step01"},
-    {"02_select", "step02", /*descriptor_wall=*/FD_SETSIZE},
-    {"03_epoll", "step03"},
-    {"04_prefork", "step04", 0, /*has_workers=*/true},
-    {"05_accept4", "step05", 0, /*has_workers=*/true},
+#include "conformance_steps.inc"
 };
 
 // Test listings show the step's binary rather than the struct's bytes.
