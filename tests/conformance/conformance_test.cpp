@@ -2,6 +2,7 @@
 // sockets (DESIGN §6). The step table says what each step is expected to have; a case that
 // needs a feature a step lacks is skipped with the reason, never passed silently.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -511,6 +512,54 @@ TEST_P(Conformance, SlowReaderGetsEveryByte) {
     EXPECT_EQ(response.status, 200);
     EXPECT_TRUE(response.body == DocumentRoot::get().big_file_contents) << "response " << i;
   }
+}
+
+TEST_P(Conformance, FileTruncatedMidResponseNeverHangsOrLies) {
+  // The file shrinks while its response is on the way. A step that already read it into memory
+  // sends it whole; a step that sends from the file (sendfile) meets its end early and must
+  // close the connection. Either way the client never waits for bytes that will not come, and
+  // never gets more than Content-Length.
+  const std::string path = DocumentRoot::get().root + "/shrinking.bin";
+  std::ofstream(path, std::ios::binary) << std::string(32 << 20, 'x');
+  Client client(port_);
+  int small = 64 << 10;  // a small receive window keeps most of the file on the server's side
+  setsockopt(client.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  client.send(get_request("/shrinking.bin"));
+  std::this_thread::sleep_for(milliseconds(300));
+  ASSERT_EQ(truncate(path.c_str(), 1000), 0);
+
+  std::string received;
+  std::size_t header_end = std::string::npos;
+  std::uint64_t content_length = 0;
+  bool closed = false;
+  char chunk[1 << 16];
+  for (auto deadline = std::chrono::steady_clock::now() + seconds(10);
+       std::chrono::steady_clock::now() < deadline;) {
+    if (header_end != std::string::npos && received.size() - header_end >= content_length) break;
+    pollfd readable{client.fd(), POLLIN, 0};
+    if (poll(&readable, 1, 100) <= 0) continue;
+    ssize_t got = recv(client.fd(), chunk, sizeof chunk, 0);
+    if (got <= 0) {
+      closed = true;
+      break;
+    }
+    received.append(chunk, static_cast<std::size_t>(got));
+    if (header_end == std::string::npos && received.find("\r\n\r\n") != std::string::npos) {
+      header_end = received.find("\r\n\r\n") + 4;
+      const std::size_t at = received.find("Content-Length: ");
+      ASSERT_NE(at, std::string::npos);
+      content_length = std::stoull(received.substr(at + 16));
+    }
+  }
+  ASSERT_NE(header_end, std::string::npos) << "no response head";
+  EXPECT_EQ(content_length, 32u << 20);
+  const std::uint64_t body = received.size() - header_end;
+  EXPECT_LE(body, content_length);
+  EXPECT_TRUE(body == content_length || closed)
+      << "neither the whole body nor a close: the client would wait forever (" << body << " of "
+      << content_length << " bytes)";
+  fs::remove(path);
+  expect_still_serving();
 }
 
 TEST_P(Conformance, ManyConcurrentKeepAliveConnections) {
