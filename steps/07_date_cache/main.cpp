@@ -1,14 +1,10 @@
-// Step 06: the header with send(MSG_MORE), the body with sendfile().
+// Step 07: the Date header from a cache, formatted at most once per second.
 //
-// Steps 01-05 read the file into memory and sent header and body with two send() calls. With
-// Nagle's algorithm on, the second small segment waits until the first is acknowledged, and the
-// client delays that ACK (~40 ms on Linux) hoping to piggyback it: a keep-alive client waits on
-// every response. Here the header goes out with MSG_MORE ("more is coming: hold this"), and the
-// body follows with sendfile(), which moves the file's bytes from the page cache to the socket
-// without a copy through user space; the small response leaves as one segment. A short send or
-// sendfile resumes where it stopped when the socket is writable again. If the file ends early
-// (it shrank since it was opened), the connection is closed: the Content-Length already sent
-// can no longer be honoured, and a client must never read a short body as a whole one.
+// Steps 01-06 called gmtime_r + strftime for every response, although the text they produce
+// changes once a second. The event loop now owns a cache::CachedDateSource: on each response it
+// reads the current second (time(), a vDSO call) and formats only when the second changed, with
+// a specialised formatter instead of strftime. One cache per worker process, so no lock. The
+// header and body still leave as one segment (send with MSG_MORE, then sendfile), as in 06.
 //
 // The "new thundering herd": every worker's epoll watches the same listener, so one new
 // connection can wake all of them, and all but one find nothing to accept (EAGAIN). Each
@@ -23,7 +19,7 @@
 // stays level-triggered: a connection left in the backlog (out of descriptors) is reported again.
 //
 // What is still wrong, and fixed later:
-//   - strftime per response → 07_date_cache; open/fstat/close per request → 08_fd_cache
+//   - open/fstat/close per request                                          → 08_fd_cache
 #include <sys/epoll.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -39,7 +35,7 @@
 
 #include "app/files.hpp"
 #include "app/session.hpp"
-#include "http/date.hpp"
+#include "cache/date_cache.hpp"
 #include "net/event_loop.hpp"
 #include "net/prefork.hpp"
 #include "net/signals.hpp"
@@ -175,7 +171,7 @@ bool accept_connections(int listen_fd, int epoll_fd, ConnectionTable& connection
 // Serves connections from listen_fd until a stop signal, then lets responses in flight
 // finish (net::Drain).
 void run_event_loop(int listen_fd, app::FileOpener& files) {
-  http::StrftimeDateSource dates;
+  cache::CachedDateSource dates;  // one per worker: formats once a second
   // Indexed by descriptor: epoll hands back the descriptor we registered. The table grows with
   // the highest descriptor in use instead of stopping at FD_SETSIZE: no wall.
   ConnectionTable connections;
