@@ -1,0 +1,99 @@
+#include "cache/fd_cache.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tenk::cache {
+
+FdCache::FdCache(int root_fd, std::chrono::seconds period)
+    : direct_(root_fd), root_fd_(root_fd), period_(period), next_prune_(Clock::now() + period) {}
+
+FdCache::~FdCache() {
+  for (auto& [path, entry] : entries_) ::close(entry.file.fd);
+}
+
+int FdCache::open(const std::string& relative_path, app::OpenFile& out) {
+  if (period_.count() == 0) return direct_.open(relative_path, out);
+  // Heterogeneous lookup (std::less<>): no std::string is built for the search.
+  auto [first, last] = entries_.equal_range(std::string_view(relative_path));
+  for (auto it = first; it != last; ++it) {
+    Entry& entry = it->second;
+    if (entry.retired) continue;
+    entry.active = true;
+    ++entry.in_use;
+    out = entry.file;
+    return 0;
+  }
+  // A miss: open as DirectFileOpener does (openat2 beneath the root, fstat), and keep it.
+  if (const int error = direct_.open(relative_path, out); error != 0) return error;
+  Entry entry;
+  entry.file = out;
+  entry.in_use = 1;
+  by_fd_.emplace(out.fd, entries_.emplace(relative_path, entry));  // allocates: on a miss only
+  return 0;
+}
+
+void FdCache::release(app::OpenFile& file) {
+  if (file.fd < 0) return;
+  if (period_.count() == 0) {
+    direct_.release(file);
+    return;
+  }
+  auto found = by_fd_.find(file.fd);
+  file.fd = -1;
+  if (found == by_fd_.end()) return;  // cannot happen: every fd handed out is an entry
+  Map::iterator entry = found->second;
+  if (--entry->second.in_use == 0 && entry->second.retired) close_entry(entry);
+}
+
+void FdCache::prune_if_due() {
+  if (period_.count() == 0 || Clock::now() < next_prune_) return;
+  prune();
+  next_prune_ = Clock::now() + period_;
+}
+
+int FdCache::milliseconds_until_prune() const {
+  if (period_.count() == 0) return -1;
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(next_prune_ - Clock::now());
+  return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+
+void FdCache::prune() {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    auto current = it++;  // close_entry() erases `current`; `it` stays valid
+    Entry& entry = current->second;
+    if (!entry.retired && changed_on_disk(current->first, entry)) entry.retired = true;
+    if (entry.in_use > 0) {
+      entry.active = false;  // a response still reads it: never closed under it
+      continue;
+    }
+    if (entry.retired || !entry.active) {
+      close_entry(current);
+    } else {
+      entry.active = false;  // used in the last period: one more period to be used again
+    }
+  }
+}
+
+bool FdCache::changed_on_disk(const std::string& path, const Entry& entry) const {
+  // The path as it resolves now against what was opened. A path that no longer resolves, or
+  // resolves to another file (a rename over it, a symlink swapped in), or the same file with
+  // another size or mtime, all count as changed. Following symlinks here is harmless: nothing
+  // is served from this stat; a changed entry is only retired, and the next request opens the
+  // path again with openat2(RESOLVE_BENEATH).
+  struct stat now {};
+  const char* name = path.empty() ? "." : path.c_str();
+  if (fstatat(root_fd_, name, &now, 0) != 0) return true;
+  const struct stat& then = entry.file.info;
+  return now.st_dev != then.st_dev || now.st_ino != then.st_ino || now.st_size != then.st_size ||
+         now.st_mtim.tv_sec != then.st_mtim.tv_sec || now.st_mtim.tv_nsec != then.st_mtim.tv_nsec;
+}
+
+void FdCache::close_entry(Map::iterator entry) {
+  ::close(entry->second.file.fd);
+  by_fd_.erase(entry->second.file.fd);
+  entries_.erase(entry);
+}
+
+}  // namespace tenk::cache
