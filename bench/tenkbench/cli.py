@@ -17,13 +17,22 @@ from .machine import describe_machine
 from .servers import ServerSpec
 
 USAGE = """\
-bench/run [STEP...] [--smoke | --micro] [--repeat N] [--scenarios a,b] [--servers x,y]
-          [--server-cpu CPUS] [--client-cpu CPUS] [--out DIR]
+bench/run [STEP...] [--smoke | --micro | --deterministic [--update-expectations]]
+          [--repeat N] [--scenarios a,b] [--servers x,y] [--server-cpu CPUS] [--client-cpu CPUS]
+          [--out DIR]
 
   (no STEP)     the whole ladder: every step, nginx, lighttpd, the floor (about 15 minutes)
   STEP...       a one-step run: those steps, the step before the first one, the floor (~1 minute)
   --smoke       tiny counts, the floor and the last step, results in a temporary folder (CI)
   --micro       only the micro benchmarks (build/bin/tenk_micro), JSON into the results folder
+  --deterministic
+                only the counts that do not depend on the machine's noise: instructions
+                (callgrind) and system calls (strace) per request at one connection, for every
+                server (or STEP... / --servers), checked against bench/expectations.json; a
+                temporary results folder unless --out (under 2 minutes)
+  --update-expectations
+                with --deterministic: write the measured counts of the steps and the floor into
+                bench/expectations.json (after a change that moves them on purpose)
 """
 
 
@@ -34,6 +43,10 @@ def parse_args(argv):
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--smoke", action="store_true", help="tiny counts, two servers, a temporary folder")
     mode.add_argument("--micro", action="store_true", help="run the micro benchmarks only")
+    mode.add_argument("--deterministic", action="store_true",
+                      help="only instructions and system calls per request, checked against bench/expectations.json")
+    parser.add_argument("--update-expectations", action="store_true",
+                        help="with --deterministic: write bench/expectations.json from this run")
     parser.add_argument("--repeat", type=positive_int, help="repeats (default 3; 1 for a one-step run or --smoke)")
     parser.add_argument("--scenarios", type=comma_list, help="a,b: scenarios and studies to run: "
                         + ", ".join([s.name for s in SCENARIOS] + list(STUDIES)))
@@ -57,6 +70,8 @@ def parse_args(argv):
             parser.error(f"unknown server {server!r}; choose from: {', '.join(known_steps + ['floor', *PEERS])}")
     if args.smoke and args.steps:
         parser.error("--smoke runs the floor and the last step; name no step")
+    if args.update_expectations and not args.deterministic:
+        parser.error("--update-expectations goes with --deterministic")
     if not re.fullmatch(r"[0-9,-]+", args.server_cpu) or not re.fullmatch(r"[0-9,-]+", args.client_cpu):
         parser.error("--server-cpu and --client-cpu take a taskset CPU list such as 0 or 2-3")
     return args
@@ -113,7 +128,9 @@ class Context:
 
     def __init__(self, args, argv):
         self.argv = argv
-        self.profile = "smoke" if args.smoke else "step" if args.steps else "full"
+        self.profile = ("smoke" if args.smoke else "deterministic" if args.deterministic
+                        else "step" if args.steps else "full")
+        self.update_expectations = args.update_expectations
         default_scenarios, default_repeat = PROFILES[self.profile]
         self.scenarios = args.scenarios or default_scenarios
         self.repeat = args.repeat or default_repeat
@@ -136,8 +153,8 @@ class Context:
 
 
 def default_out(profile, started):
-    if profile == "smoke":
-        return Path(tempfile.mkdtemp(prefix="tenk-bench-smoke-"))
+    if profile in ("smoke", "deterministic"):
+        return Path(tempfile.mkdtemp(prefix=f"tenk-bench-{profile}-"))
     host = socket.gethostname().split(".")[0]
     return REPO / "bench" / "results" / f"{started:%Y%m%dT%H%M%SZ}-{host}"
 

@@ -12,7 +12,7 @@ LOADGEN = BIN / "loadgen"
 CLOCK_TICKS_PER_S = os.sysconf("SC_CLK_TCK")  # unit of utime/stime in /proc/PID/stat
 
 PEERS = ("nginx", "lighttpd")
-STUDIES = ("syscalls", "herd", "crosscheck")
+STUDIES = ("syscalls", "herd", "crosscheck", "deterministic")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,9 +89,10 @@ SWEEP = [(1, "c1"), (10, "c10"), (100, "c100"), (1000, "seed"), (10000, "c10k")]
 # The three kinds of run and their defaults: scenarios, repeats.
 PROFILES = {
     "full": (["seed", "c1", "close", "pipeline", "c10k", "idle", "slowloris", "bigfile", "c10", "c100",
-              "syscalls", "herd", "crosscheck"], 3),
-    "step": (["seed", "c1", "close", "c10k", "syscalls", "herd"], 2),
-    "smoke": (["seed", "c1", "close", "idle", "syscalls", "herd", "crosscheck"], 1),
+              "syscalls", "herd", "crosscheck", "deterministic"], 3),
+    "step": (["seed", "c1", "close", "c10k", "syscalls", "herd", "deterministic"], 2),
+    "smoke": (["seed", "c1", "close", "idle", "syscalls", "herd", "crosscheck", "deterministic"], 1),
+    "deterministic": (["deterministic"], 1),
 }
 
 # The studies' own runs (see studies.measure_syscalls, studies.measure_herd, studies.crosscheck).
@@ -106,7 +107,16 @@ SMOKE_SYSCALL_RUNS = {
 HERD_RUN = Scenario("close", "", connections=100, requests=5000, keepalive=False, duration=5)
 SMOKE_HERD_RUN = Scenario("close", "", connections=10, requests=500, keepalive=False, duration=2)
 CROSSCHECK_CONNECTIONS = 1000
-CROSSCHECK_SECONDS = {"full": 5, "step": 5, "smoke": 1}
+CROSSCHECK_SECONDS = {"full": 5, "step": 5, "smoke": 1, "deterministic": 1}
+
+# The deterministic counts (deterministic.py): one connection, one request at a time, the same
+# numbers on a quiet machine and a busy one.
+DETERMINISTIC_PATH = "/index.html"
+DETERMINISTIC_RUNS = {"keepalive": 1000, "close": 200}  # requests: on one keep-alive connection;
+#                                                         one connection each ("Connection: close")
+EXPECTATIONS = REPO / "bench" / "expectations.json"
+VALGRIND_START_TIMEOUT_S = 120  # callgrind runs a server ~50x slower, and starts in seconds
+VALGRIND_STOP_TIMEOUT_S = 120  # ... and writes its profile on the way out
 
 ALL_CPUS = ",".join(map(str, sorted(os.sched_getaffinity(0))))  # the herd study's servers
 # CPU time is counted in clock ticks (10 ms on Linux): below this many, CPU per request is not

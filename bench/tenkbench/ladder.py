@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 
 from .cli import Context, default_out, parse_args, raise_fd_limit
-from .config import BIN, ERROR_KINDS, LOADGEN, STUDIES, scenario_table
+from .config import BIN, ERROR_KINDS, EXPECTATIONS, LOADGEN, STUDIES, scenario_table
+from .deterministic import DETERMINISTIC_FIELDS, SHIM_NOTE, check_rows, load_expectations, measure_all, \
+    openat2_shim_needed, toolchain, updated_expectations, write_expectations
 from .fmt import fmt_cpu, fmt_duration, fmt_rps, fmt_us
 from .machine import write_machine_txt
 from .measure import RESULT_FIELDS, measure
 from .plots import plots
-from .report import write_crosscheck_md, write_csv, write_results_md
+from .report import deterministic_text, write_crosscheck_md, write_csv, write_results_md
 from .servers import stop_everything
 from .studies import crosscheck, measure_herd, measure_syscalls
 from .summary import SUMMARY_FIELDS, summarize
@@ -67,6 +69,10 @@ class Results:
     herd_rows: list = dataclasses.field(default_factory=list)  # herd.csv
     herd_na: list = dataclasses.field(default_factory=list)  # steps without worker processes
     cross: list = dataclasses.field(default_factory=list)  # crosscheck.md
+    det_rows: list = dataclasses.field(default_factory=list)  # deterministic.csv
+    det_syscall_rows: list = dataclasses.field(default_factory=list)  # syscalls.csv, c1-* scenarios
+    det_failures: list = dataclasses.field(default_factory=list)  # against bench/expectations.json
+    det_warnings: list = dataclasses.field(default_factory=list)
 
 
 def run_ladder(ctx, results):
@@ -111,6 +117,32 @@ def run_ladder(ctx, results):
             if spec.name in ("floor", "nginx"):
                 progress(ctx, done, total, f"crosscheck {spec.name}: loadgen, then wrk")
                 results.cross.append(crosscheck(ctx, spec))
+    if "deterministic" in ctx.scenarios:
+        progress(ctx, done, total, "deterministic: instructions (callgrind) and system calls (strace) "
+                 "per request at one connection")
+        run_deterministic(ctx, results, lambda text: progress(ctx, done, total, text))
+
+
+def run_deterministic(ctx, results, report):
+    """The deterministic counts of every server, checked against (or written into) the
+    committed expectations."""
+    rows, by_kind, notes = measure_all(ctx, ctx.servers, report)
+    results.det_rows += rows
+    results.det_syscall_rows += by_kind
+    ctx.notes += notes
+    if any(spec.kind == "step" for spec in ctx.servers) and openat2_shim_needed():
+        ctx.notes.append(SHIM_NOTE)
+    here = toolchain()
+    expectations = load_expectations(EXPECTATIONS)
+    if ctx.update_expectations:
+        if notes:
+            results.det_failures.append("bench/expectations.json NOT updated: the runs had problems (see the notes)")
+            return
+        expectations = updated_expectations(expectations, rows, here)
+        write_expectations(EXPECTATIONS, expectations)
+        ctx.notes.append(f"bench/expectations.json updated for: "
+                         f"{', '.join(sorted({r['server'] for r in rows if not r['peer']}))}")
+    results.det_failures, results.det_warnings = check_rows(rows, expectations, here)
 
 
 def exit_notes(rows):
@@ -157,8 +189,8 @@ def write_reports(ctx, results, load_before):
     ctx.notes += exit_notes(rows) + peer_log_notes(ctx)
     write_csv(ctx.out / "results.csv", rows, RESULT_FIELDS)
     write_csv(ctx.out / "summary.csv", summaries.values(), SUMMARY_FIELDS)
-    if "syscalls" in ctx.scenarios:
-        write_csv(ctx.out / "syscalls.csv", syscall_rows,
+    if {"syscalls", "deterministic"} & set(ctx.scenarios):
+        write_csv(ctx.out / "syscalls.csv", syscall_rows + results.det_syscall_rows,
                   ["server", "scenario", "syscall", "calls", "per_request", "per_connection",
                    "requests", "connections"])
     if "herd" in ctx.scenarios:
@@ -167,19 +199,22 @@ def write_reports(ctx, results, load_before):
                    "wakeups_found_nothing", "requests", "rps", "errors"])
     if "crosscheck" in ctx.scenarios:
         write_crosscheck_md(ctx, results.cross)
+    if "deterministic" in ctx.scenarios:
+        write_csv(ctx.out / "deterministic.csv", results.det_rows, DETERMINISTIC_FIELDS)
     plots(ctx, summaries)
     write_machine_txt(ctx, load_before)
     write_results_md(ctx, summaries, results)
     return summaries
 
 
-def print_summary(ctx, summaries):
+def print_summary(ctx, summaries, results):
     servers = [s.name for s in ctx.servers]
     names = [n for n in ctx.scenarios if n not in STUDIES]
     width = max([len(s) for s in servers] + [6])
-    print("\nreq/s, median of the repeats (CPU µs per request below, for seed):")
-    print(" " * width + "".join(f"{n:>11}" for n in names))
-    for server in servers:
+    if names:
+        print("\nreq/s, median of the repeats (CPU µs per request below, for seed):")
+        print(" " * width + "".join(f"{n:>11}" for n in names))
+    for server in servers if names else []:
         cells = []
         for name in names:
             s = summaries.get((name, server))
@@ -188,8 +223,19 @@ def print_summary(ctx, summaries):
     if "seed" in names:
         print("CPU µs/req, seed: " + ", ".join(
             f"{s} {fmt_cpu((summaries.get(('seed', s)) or {}).get('cpu_us_per_request'))}" for s in servers))
+    print_deterministic(results)
     for note in ctx.notes:
         print(f"note: {note}")
+
+
+def print_deterministic(results):
+    if not results.det_rows:
+        return
+    print("\n" + deterministic_text(results.det_rows))
+    for warning in results.det_warnings:
+        print(f"deterministic: warning: {warning}")
+    for failure in results.det_failures:
+        print(f"deterministic: FAILED: {failure}", file=sys.stderr)
 
 
 def smoke_problems(ctx, results):
@@ -202,6 +248,9 @@ def smoke_problems(ctx, results):
                  if "syscalls" in ctx.scenarios and s.name not in traced]
     if "crosscheck" in ctx.scenarios and not all(e.get("wrk_rps") for e in results.cross):
         problems.append("crosscheck: no wrk result")
+    if "deterministic" in ctx.scenarios:
+        counted = {row["server"] for row in results.det_rows}
+        problems += [f"deterministic {s.name}: no counts" for s in ctx.servers if s.name not in counted]
     return problems
 
 
@@ -241,11 +290,13 @@ def main(argv):
     finally:
         stop_everything()
     summaries = write_reports(ctx, results, load_before)
-    print_summary(ctx, summaries)
+    print_summary(ctx, summaries, results)
     print(f"\nresults: {ctx.out / 'results.md'} (took {fmt_duration(ctx.elapsed())})")
     if interrupted:
         return 130
     problems = smoke_problems(ctx, results) if ctx.profile == "smoke" else []
     for problem in problems:
         print(f"smoke: FAILED: {problem}", file=sys.stderr)
+    if ctx.profile in ("smoke", "deterministic"):
+        problems += results.det_failures  # printed above, with the table
     return 1 if problems else 0

@@ -1,6 +1,7 @@
 """Process trees in /proc: CPU time, memory, file descriptors."""
 
 import os
+import time
 
 from .config import CLOCK_TICKS_PER_S
 
@@ -82,3 +83,36 @@ def readlink(path):
         return os.readlink(path)
     except OSError:
         return ""  # closed meanwhile
+
+
+def thread_states(pids):
+    """The state letter (R, S, D, t, Z, ...) of every thread of the processes."""
+    states = []
+    for pid in pids:
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue  # exited
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    data = f.read()
+                states.append(data[data.rindex(")") + 2])
+            except (OSError, ValueError, IndexError):
+                pass  # the thread exited while we looked
+    return states
+
+
+def wait_until_asleep(pids, timeout, interval=0.0005):
+    """Waits until every thread of the processes sleeps (state S), twice in a row `interval`
+    apart: nothing runs, so the server waits for its next event. Returns False after `timeout`."""
+    deadline = time.monotonic() + timeout
+    asleep_before = False
+    while time.monotonic() < deadline:
+        states = thread_states(pids)
+        asleep = bool(states) and all(state == "S" for state in states)
+        if asleep and asleep_before:
+            return True
+        asleep_before = asleep
+        time.sleep(interval)
+    return False

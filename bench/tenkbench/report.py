@@ -2,7 +2,8 @@
 
 import csv
 
-from .config import ALL_CPUS, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, SWEEP, scenario_table
+from .config import ALL_CPUS, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, DETERMINISTIC_RUNS, SWEEP, \
+    scenario_table
 from .fmt import fmt_count, fmt_cpu, fmt_csv, fmt_duration, fmt_errors, fmt_rps, fmt_rps_cell, \
     fmt_us, fmt_us_number, md_table
 
@@ -22,14 +23,25 @@ def syscalls_per_request(syscall_rows, server, scenario):
     return None
 
 
-def scenario_table_md(scenario, servers, summaries, syscall_rows):
-    """The markdown table of one scenario."""
+def deterministic_value(det_rows, server, kind, field):
+    for row in det_rows:
+        if row["server"] == server and row["kind"] == kind:
+            return row.get(field)
+    return None
+
+
+def scenario_table_md(scenario, servers, summaries, syscall_rows, det_rows=()):
+    """The markdown table of one scenario. c1 gets the deterministic counts at one keep-alive
+    connection (the same load shape, under callgrind and strace)."""
     extra = {"idle": ["RSS / idle conn", "idle held", "idle open at end"],
              "slowloris": ["slow ones dropped", "first drop"]}.get(scenario.name, [])
     with_syscalls = scenario.name in ("seed", "close") and syscall_rows
     header = ["server", "req/s median [min–max]", "CPU µs/req", "p50", "p99", "errors/run"] + extra
     if with_syscalls:
         header.append("syscalls/req")
+    with_counts = scenario.name == "c1" and det_rows
+    if with_counts:
+        header += ["instructions/req", "syscalls/req"]
     rows = []
     for server in servers:
         s = summaries.get((scenario.name, server))
@@ -47,10 +59,48 @@ def scenario_table_md(scenario, servers, summaries, syscall_rows):
         if with_syscalls:
             per = syscalls_per_request(syscall_rows, server, scenario.name)
             cells.append("–" if per is None else f"{per:.1f}")
+        if with_counts:
+            cells += [fmt_count(deterministic_value(det_rows, server, "keepalive", "instructions_per_request")),
+                      fmt_syscalls(deterministic_value(det_rows, server, "keepalive", "syscalls_per_request"))]
         if s["exits"]:
             cells[0] += " ⚠"
         rows.append(cells)
     return md_table(header, rows)
+
+
+def fmt_syscalls(value):
+    return "–" if value is None else f"{value:.2f}"
+
+
+DETERMINISTIC_HEADER = ["server", "keep-alive: instructions/req", "keep-alive: syscalls/req",
+                        "close: instructions/req", "close: syscalls/req", "check"]
+
+
+def deterministic_cells(det_rows, server):
+    value = lambda kind, field: deterministic_value(det_rows, server, kind, field)
+    checks = [f"{kind}: {value(kind, 'check')}" for kind in ("keepalive", "close")
+              if value(kind, "check") not in (None, "ok")]
+    verdict = "; ".join(checks) or ("ok" if value("keepalive", "check") else "–")
+    return [server, fmt_count(value("keepalive", "instructions_per_request")),
+            fmt_syscalls(value("keepalive", "syscalls_per_request")),
+            fmt_count(value("close", "instructions_per_request")),
+            fmt_syscalls(value("close", "syscalls_per_request")), verdict]
+
+
+def deterministic_servers(det_rows):
+    return list(dict.fromkeys(row["server"] for row in det_rows))
+
+
+def deterministic_table_md(det_rows):
+    return md_table(DETERMINISTIC_HEADER, [deterministic_cells(det_rows, s) for s in deterministic_servers(det_rows)])
+
+
+def deterministic_text(det_rows):
+    """The same table for a terminal: aligned columns."""
+    rows = [DETERMINISTIC_HEADER] + [deterministic_cells(det_rows, s) for s in deterministic_servers(det_rows)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(DETERMINISTIC_HEADER) - 1)]
+    return "\n".join("  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(r, widths)))
+                     + "  " + r[-1] for r in rows)
 
 
 def sweep_table_md(servers, summaries):
@@ -143,7 +193,7 @@ def write_results_md(ctx, summaries, results):
             scenario = scenarios[name]
             md += [f"## {name}: {scenario.what}", "",
                    f"`loadgen {' '.join(scenario.loadgen_args())} http://127.0.0.1:PORT{scenario.path}`", "",
-                   scenario_table_md(scenario, servers, summaries, results.syscall_rows), ""]
+                   scenario_table_md(scenario, servers, summaries, results.syscall_rows, results.det_rows), ""]
     if all(name in ctx.scenarios for _, name in SWEEP):
         md += ["## Connections sweep: keep-alive /index.html, req/s median", "",
                sweep_table_md(servers, summaries), ""]
@@ -173,7 +223,26 @@ def studies_md(ctx, servers, results):
                ""]
     if "crosscheck" in ctx.scenarios:
         md += ["## wrk cross-check", "", crosscheck_summary(results.cross), "See crosscheck.md.", ""]
+    if "deterministic" in ctx.scenarios:
+        md += deterministic_md(results)
     return md
+
+
+def deterministic_md(results):
+    runs = ", ".join(f"{kind} {n:,} requests" for kind, n in DETERMINISTIC_RUNS.items())
+    md = ["## Deterministic counts: instructions and system calls per request, one connection", "",
+          "The two columns that do not depend on the machine's noise. Each server serves /index.html to "
+          f"one client, one request at a time ({runs}; close = one connection per request, "
+          "\"Connection: close\"), once under `valgrind --tool=callgrind --trace-children=yes` "
+          "(user-space instructions, every process) and once under `strace -f -c`; a run with no "
+          "load (start, stop) is subtracted and the rest divided by the requests. Checked against "
+          "bench/expectations.json (steps and floor; ±3% instructions, ±0.25 system calls). "
+          "Per system call: syscalls.csv, scenarios c1-keepalive and c1-close; the callgrind "
+          "profiles are in deterministic/.", "",
+          deterministic_table_md(results.det_rows) if results.det_rows else "(no counts)", ""]
+    md += [f"- **check failed**: {line}" for line in results.det_failures]
+    md += [f"- warning: {line}" for line in results.det_warnings]
+    return md + ([""] if results.det_failures or results.det_warnings else [])
 
 
 def crosscheck_summary(cross):

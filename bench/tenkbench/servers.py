@@ -120,14 +120,30 @@ def free_port():
         return s.getsockname()[1]
 
 
-def peer_command(ctx, spec, port):
-    """Writes the peer's configuration from its template; returns the command that runs it."""
-    run_dir = ctx.out / "peers" / spec.name
+# Configuration lines left out of a peer's configuration for the deterministic counts: under
+# valgrind, raising RLIMIT_NOFILE fails (valgrind keeps the top descriptors for itself), and one
+# connection needs no 20,000 descriptors.
+PEER_LINES_FOR_MANY_FDS = {"nginx": ("worker_rlimit_nofile",),
+                           "lighttpd": ("server.max-fds", "server.max-connections")}
+
+
+def peer_config(template, name, port, run_dir, few_fds=False):
+    """The peer's configuration: the template with @PORT@, @ROOT@ and @RUN_DIR@ filled in."""
+    text = template.replace("@PORT@", str(port)).replace("@ROOT@", str(WWW)).replace("@RUN_DIR@", str(run_dir))
+    if few_fds:
+        dropped = PEER_LINES_FOR_MANY_FDS.get(name, ())
+        text = "".join(line for line in text.splitlines(keepends=True) if not line.strip().startswith(dropped))
+    return text
+
+
+def peer_command(ctx, spec, port, variant=""):
+    """Writes the peer's configuration from its template; returns the command that runs it. The
+    "deterministic" variant has its own folder and asks for few descriptors (see above)."""
+    run_dir = ctx.out / "peers" / (f"{spec.name}-{variant}" if variant else spec.name)
     run_dir.mkdir(parents=True, exist_ok=True)
     template = (PEER_TEMPLATES / f"{spec.name}.conf.in").read_text()
     conf = run_dir / f"{spec.name}.conf"
-    conf.write_text(template.replace("@PORT@", str(port)).replace("@ROOT@", str(WWW))
-                    .replace("@RUN_DIR@", str(run_dir)))
+    conf.write_text(peer_config(template, spec.name, port, run_dir, few_fds=bool(variant)))
     if spec.name == "nginx":
         return ["nginx", "-p", str(run_dir), "-e", str(run_dir / "error.log"), "-c", str(conf)]
     return ["lighttpd", "-D", "-f", str(conf)]
@@ -158,29 +174,45 @@ def wait_for_port(proc, port, timeout):
     return False
 
 
-def start_server(ctx, spec, label, *, workers=1, quiet=True, env=None, strace_out=None, cpus=None):
-    """Starts a server pinned to `cpus` (default: the server CPU) and waits until it serves.
+@dataclasses.dataclass(frozen=True)
+class Launch:
+    """How to start a server beyond its name: the defaults are the timed runs'."""
+
+    workers: int = 1
+    quiet: bool = True
+    env: dict = None
+    cpus: str = None  # taskset CPU list; default: the run's server CPU
+    wrapper: tuple = ()  # a command the server runs under (strace, valgrind)
+    wrapper_forks: bool = False  # True: the server is the wrapper's child (strace), not itself
+    peer_variant: str = ""  # "deterministic": see peer_command
+    start_timeout: float = SERVER_START_TIMEOUT_S
+
+
+def start_server(ctx, spec, label, launch=Launch(), *, strace_out=None, **changes):
+    """Starts a server pinned to launch.cpus (default: the server CPU) and waits until it serves.
+    Keyword arguments change fields of `launch`; strace_out=PATH runs it under strace -f -c.
     Raises ServerStartError with what went wrong."""
+    if strace_out:
+        changes.update(wrapper=("strace", "-f", "-c", "-o", str(strace_out)), wrapper_forks=True)
+    launch = dataclasses.replace(launch, **changes)
     for attempt in range(3):  # a peer may lose the race for its free port
         try:
-            return start_server_once(ctx, spec, label, workers, quiet, env, strace_out,
-                                     cpus or ctx.server_cpu)
+            return start_server_once(ctx, spec, label, launch)
         except ServerStartError:
             if spec.kind != "peer" or attempt == 2:
                 raise
 
 
-def start_server_once(ctx, spec, label, workers, quiet, env, strace_out, cpus):
+def start_server_once(ctx, spec, label, launch):
     port = 0
     if spec.kind == "peer":
         port = free_port()
-        command = peer_command(ctx, spec, port)
+        command = peer_command(ctx, spec, port, launch.peer_variant)
     else:
         command = [str(BIN / spec.name), "--bind", "127.0.0.1", "--port", "0", "--root", str(WWW),
-                   "--workers", str(workers)] + (["--quiet"] if quiet else [])
-    if strace_out:
-        command = ["strace", "-f", "-c", "-o", str(strace_out)] + command
-    command = ["taskset", "-c", cpus] + command
+                   "--workers", str(launch.workers)] + (["--quiet"] if launch.quiet else [])
+    command = ["taskset", "-c", launch.cpus or ctx.server_cpu] + list(launch.wrapper) + command
+    env = launch.env
 
     log_path = ctx.out / "logs" / f"{spec.name}.log"
     with open(log_path, "a") as log:
@@ -191,29 +223,29 @@ def start_server_once(ctx, spec, label, workers, quiet, env, strace_out, cpus):
                                 env=dict(os.environ, **(env or {})), start_new_session=True)
     server = Server(spec, proc, proc.pid, port, log_path, offset)
     RUNNING.add(server)
-    if not wait_until_ready(server, spec):
+    if not wait_until_ready(server, spec, launch.start_timeout):
         text = server.log_text().strip().splitlines()
         server.stop()
         raise ServerStartError(text[-1] if text else "no 'listening on' line within "
-                               f"{SERVER_START_TIMEOUT_S} s")
-    if strace_out:
+                               f"{launch.start_timeout} s")
+    if launch.wrapper_forks:
         server.pid = process_tree(proc.pid)[1]  # the traced server: strace's only child
     server.idle_sockets = open_fds(server.tree(), sockets_only=True)
     return server
 
 
-def wait_until_ready(server, spec):
+def wait_until_ready(server, spec, timeout):
     if spec.kind == "peer":
-        if not wait_for_port(server.proc, server.port, SERVER_START_TIMEOUT_S):
+        if not wait_for_port(server.proc, server.port, timeout):
             return False
         # nginx answers from its worker: wait until the master has started it.
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        deadline = time.monotonic() + timeout
         while spec.name == "nginx" and len(process_tree(server.proc.pid)) < 2:
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.02)
         return True
-    line = read_line(server.proc.stdout.fileno(), SERVER_START_TIMEOUT_S)
+    line = read_line(server.proc.stdout.fileno(), timeout)
     match = re.match(r"listening on http://[^/]*:(\d+)/", line or "")
     if match:
         server.port = int(match.group(1))
