@@ -11,12 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "http/parser.hpp"  // http::iequals: the same ASCII case folding the server uses
@@ -60,35 +59,116 @@ pid_t spawn(const std::string& binary, const std::vector<std::string>& args, lon
   return pid;
 }
 
-// Fields 14 and 15 of /proc/PID/stat (utime, stime), in clock ticks; they cover all threads.
-double process_cpu_seconds(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  auto close_paren = text.rfind(')');
-  if (close_paren == std::string::npos) return 0;
-  std::istringstream fields(text.substr(close_paren + 2));
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  for (int index = 3; fields >> field; ++index) {
-    if (index == 14) utime = std::stoull(field);
-    if (index == 15) {
-      stime = std::stoull(field);
-      break;
+// The whole of a small /proc file, or nullopt when it cannot be read. A process can exit at
+// any moment between finding its pid and reading its files (open fails with ENOENT, read with
+// ESRCH); that is not an error, the process is simply gone. Plain open/read: no iostream, so
+// nothing here throws.
+std::optional<std::string> read_proc_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string text;
+  char chunk[4096];
+  ssize_t got;
+  while ((got = ::read(fd, chunk, sizeof chunk)) != 0) {
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return std::nullopt;
     }
+    text.append(chunk, static_cast<std::size_t>(got));
   }
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  ::close(fd);
+  return text;
 }
 
-pid_t parent_of(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  auto close_paren = text.rfind(')');
-  if (close_paren == std::string::npos) return -1;
-  std::istringstream fields(text.substr(close_paren + 2));
-  std::string state;
-  pid_t parent = -1;
-  fields >> state >> parent;
-  return parent;
+// Field `index` (1-based, as in proc(5)) of /proc/PID/stat as a number, for index >= 3: the
+// fields after the command name, which may itself hold spaces and parentheses.
+std::optional<unsigned long long> stat_field(const std::string& stat, int index) {
+  auto close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return std::nullopt;
+  const char* at = stat.c_str() + close_paren + 1;
+  for (int field = 3; field < index; ++field) {
+    at += std::strspn(at, " ");
+    at += std::strcspn(at, " ");
+  }
+  at += std::strspn(at, " ");
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long value = std::strtoull(at, &end, 10);
+  if (end == at || errno != 0) return std::nullopt;
+  return value;
+}
+
+// utime + stime (fields 14 and 15 of /proc/PID/stat, clock ticks; they cover all threads), in
+// seconds; 0 for a process that is gone.
+double process_cpu_seconds(pid_t pid) {
+  auto stat = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return 0;
+  auto utime = stat_field(*stat, 14);
+  auto stime = stat_field(*stat, 15);
+  if (!utime || !stime) return 0;
+  return static_cast<double>(*utime + *stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The pids in a /proc/PID/task/TID/children file ("12 34 "); malformed text ends the list.
+void append_pids(const std::string& text, std::vector<pid_t>* pids) {
+  const char* at = text.c_str();
+  for (;;) {
+    char* end = nullptr;
+    long pid = std::strtol(at, &end, 10);
+    if (end == at || pid <= 0) return;
+    pids->push_back(static_cast<pid_t>(pid));
+    at = end;
+  }
+}
+
+// The direct children of `pid`: the union of /proc/PID/task/*/children (each thread lists the
+// processes it forked). nullopt when the process is gone or the kernel has no children files
+// (CONFIG_PROC_CHILDREN off); an empty vector when it has no children.
+std::optional<std::vector<pid_t>> children_of(pid_t pid) {
+  std::string tasks_path = "/proc/" + std::to_string(pid) + "/task";
+  DIR* tasks = opendir(tasks_path.c_str());
+  if (!tasks) return std::nullopt;
+  std::vector<pid_t> children;
+  bool read_any = false;
+  while (dirent* entry = readdir(tasks)) {
+    if (entry->d_name[0] == '.') continue;
+    auto text = read_proc_file(tasks_path + "/" + entry->d_name + "/children");
+    if (!text) continue;  // the thread exited, or there are no children files
+    read_any = true;
+    append_pids(*text, &children);
+  }
+  closedir(tasks);
+  if (!read_any) return std::nullopt;
+  return children;
+}
+
+bool kernel_has_children_files() {
+  static const bool present = access("/proc/thread-self/children", R_OK) == 0;
+  return present;
+}
+
+// The tree below `root` for kernels without children files: the parent (field 4) of every
+// process in /proc. Processes that exit meanwhile are skipped.
+std::vector<pid_t> tree_by_scanning_proc(pid_t root) {
+  std::vector<pid_t> tree{root};
+  DIR* proc = opendir("/proc");
+  if (!proc) return tree;
+  std::vector<std::pair<pid_t, pid_t>> parents;  // (pid, parent)
+  while (dirent* entry = readdir(proc)) {
+    pid_t pid = std::atoi(entry->d_name);
+    if (pid <= 0) continue;
+    auto stat = read_proc_file(std::string("/proc/") + entry->d_name + "/stat");
+    if (!stat) continue;
+    if (auto parent = stat_field(*stat, 4)) parents.emplace_back(pid, static_cast<pid_t>(*parent));
+  }
+  closedir(proc);
+  for (std::size_t i = 0; i < tree.size(); ++i) {
+    for (auto [pid, parent] : parents) {
+      if (parent == tree[i]) tree.push_back(pid);
+    }
+  }
+  return tree;
 }
 
 }  // namespace
@@ -147,18 +227,18 @@ std::optional<int> ServerProcess::stop(int signal, std::chrono::milliseconds lim
 }
 
 std::vector<pid_t> ServerProcess::process_tree() const {
+  if (pid_ <= 0) return {};
+  // Walks down from the server only: no other process on the machine is read.
   std::vector<pid_t> tree{pid_};
-  DIR* proc = opendir("/proc");
-  if (!proc) return tree;
-  std::vector<std::pair<pid_t, pid_t>> parents;  // (pid, parent)
-  while (dirent* entry = readdir(proc)) {
-    pid_t pid = std::atoi(entry->d_name);
-    if (pid > 0) parents.emplace_back(pid, parent_of(pid));
-  }
-  closedir(proc);
   for (std::size_t i = 0; i < tree.size(); ++i) {
-    for (auto [pid, parent] : parents) {
-      if (parent == tree[i]) tree.push_back(pid);
+    auto children = children_of(tree[i]);
+    if (!children) {
+      // No children files at all (CONFIG_PROC_CHILDREN off): the slow way, still race-free.
+      if (!kernel_has_children_files()) return tree_by_scanning_proc(pid_);
+      continue;  // this process exited meanwhile: simply absent, and so are its children
+    }
+    for (pid_t child : *children) {
+      if (std::find(tree.begin(), tree.end(), child) == tree.end()) tree.push_back(child);
     }
   }
   return tree;

@@ -41,9 +41,11 @@ class ServerProcess {
   std::optional<int> wait_exit(std::chrono::milliseconds limit);
   bool running();
 
-  // The server and every process it forked (prefork workers), found through /proc.
+  // The server and every process it forked (prefork workers), found by walking down from the
+  // server through /proc/PID/task/*/children: no other process is read. A process that exits
+  // while it is walked is simply absent; nothing here throws.
   std::vector<pid_t> process_tree() const;
-  // utime + stime of the whole tree (all threads), in seconds.
+  // utime + stime of the whole tree (all threads), in seconds; a process gone counts 0.
   double cpu_seconds() const;
   // Open descriptors of the whole tree.
   int open_fds() const;
