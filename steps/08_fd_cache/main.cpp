@@ -1,10 +1,12 @@
-// Step 07: the Date header from a cache, formatted at most once per second.
+// Step 08: open files kept in a cache, pruned by a timer.
 //
-// Steps 01-06 called gmtime_r + strftime for every response, although the text they produce
-// changes once a second. The event loop now owns a cache::CachedDateSource: on each response it
-// reads the current second (time(), a vDSO call) and formats only when the second changed, with
-// a specialised formatter instead of strftime. One cache per worker process, so no lock. The
-// header and body still leave as one segment (send with MSG_MORE, then sendfile), as in 06.
+// Steps 01-07 paid openat2 + fstat + close for every response, for the same few files. Each
+// worker now keeps the descriptors it opened, with their stat, in a cache::FdCache (a multimap
+// from path to open files) and reuses them: a request for a cached file makes no system call
+// to open it. A timer in the event loop prunes the cache every --fd-cache seconds (default 10;
+// 0 turns the cache off): entries unused for a whole period are closed, and entries whose file
+// changed on disk are retired, so a changed file is served as it was for at most about one
+// period (cache/fd_cache.hpp states the staleness exactly).
 //
 // The "new thundering herd": every worker's epoll watches the same listener, so one new
 // connection can wake all of them, and all but one find nothing to accept (EAGAIN). Each
@@ -19,13 +21,15 @@
 // stays level-triggered: a connection left in the backlog (out of descriptors) is reported again.
 //
 // What is still wrong, and fixed later:
-//   - open/fstat/close per request                                          → 08_fd_cache
+//   - each connection is a hand-written state machine                       → 09_fibers
+//   - no idle timeout: a slow or silent client holds its connection forever → 10_timeout_manager
 #include <sys/epoll.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +40,7 @@
 #include "app/files.hpp"
 #include "app/session.hpp"
 #include "cache/date_cache.hpp"
+#include "cache/fd_cache.hpp"
 #include "net/event_loop.hpp"
 #include "net/prefork.hpp"
 #include "net/signals.hpp"
@@ -170,7 +175,7 @@ bool accept_connections(int listen_fd, int epoll_fd, ConnectionTable& connection
 
 // Serves connections from listen_fd until a stop signal, then lets responses in flight
 // finish (net::Drain).
-void run_event_loop(int listen_fd, app::FileOpener& files) {
+void run_event_loop(int listen_fd, cache::FdCache& files) {
   cache::CachedDateSource dates;  // one per worker: formats once a second
   // Indexed by descriptor: epoll hands back the descriptor we registered. The table grows with
   // the highest descriptor in use instead of stopping at FD_SETSIZE: no wall.
@@ -184,8 +189,10 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
 
   while (!drain.finished(connections.size())) {
     if (accept_pause.ends_now() && !drain.draining()) watch(epoll_fd, listen_fd, listener_events());
-    // Wakes every tick only while something waits for time: a paused accept or a drain.
-    int timeout = accept_pause.paused() || drain.draining() ? net::kTickMilliseconds : -1;
+    files.prune_if_due();  // the cache's timer
+    // Wakes for the next prune, and every tick while a paused accept or a drain waits for time.
+    int timeout = files.milliseconds_until_prune();
+    if (accept_pause.paused() || drain.draining()) timeout = net::kTickMilliseconds;
     int ready = epoll_wait(epoll_fd, events, net::kMaxEventsPerWait, timeout);
     for (int i = 0; i < ready; ++i) {
       int fd = events[i].data.fd;
@@ -213,7 +220,7 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
 }
 
 // A worker: step 03's event loop in a child process. Never returns.
-[[noreturn]] void run_worker(int listen_fd, app::FileOpener& files, bool quiet) {
+[[noreturn]] void run_worker(int listen_fd, cache::FdCache& files, bool quiet) {
   net::install_stop_signals();  // a stop pipe of its own, not the master's
   run_event_loop(listen_fd, files);
   if (!quiet) {
@@ -224,7 +231,7 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
 }
 
 // Returns the worker's pid, or -1 when fork() failed (the master tries again on its next tick).
-pid_t start_worker(int listen_fd, app::FileOpener& files, bool quiet) {
+pid_t start_worker(int listen_fd, cache::FdCache& files, bool quiet) {
   pid_t pid = fork();
   if (pid == 0) run_worker(listen_fd, files, quiet);
   if (pid < 0) std::perror("tenk: fork");
@@ -234,8 +241,9 @@ pid_t start_worker(int listen_fd, app::FileOpener& files, bool quiet) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  net::ServerSetup server = net::set_up_server(argc, argv, net::kUsesWorkers);
-  app::DirectFileOpener files(server.root_fd);
+  net::ServerSetup server = net::set_up_server(argc, argv, net::kUsesWorkers | net::kUsesFdCache);
+  // Each worker fills its own copy after fork(): one cache per process, no lock.
+  cache::FdCache files(server.root_fd, std::chrono::seconds(server.options.fd_cache_seconds));
   // The master restarts a worker that dies and forwards a stop signal (net/prefork.hpp).
   net::run_prefork_master(
       server, [&] { return start_worker(server.listen_fd, files, server.options.quiet); });

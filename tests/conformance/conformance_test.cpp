@@ -36,6 +36,7 @@ struct StepTraits {
   const char* label;            // test-name suffix; CTest labels by it
   int descriptor_wall = 0;      // select(): a connection whose fd >= this gets 503 (0: none)
   bool has_workers = false;     // --workers N forks worker processes (prefork)
+  bool has_fd_cache = false;    // --fd-cache SECONDS keeps open files between requests
   int many_connections = 1000;  // keep-alive connections held at once by ManyConnections
 };
 
@@ -602,21 +603,85 @@ TEST_P(Conformance, DescriptorWallGives503) {
 }
 
 TEST_P(Conformance, NoDescriptorLeak) {
-  auto settle = [] { std::this_thread::sleep_for(milliseconds(300)); };
-  round_trip(port_, get_request("/hello.txt"));
+  milliseconds settle_time(300);
+  // A step with a file cache keeps descriptors on purpose; with a 1 s prune period, every idle
+  // one is closed within two periods, after which the count must be back to its baseline.
+  std::unique_ptr<ServerProcess> cached_server;
+  std::uint16_t port = port_;
+  ServerProcess* server = server_.get();
+  if (GetParam().has_fd_cache) {
+    cached_server = start({"--fd-cache", "1"});
+    port = cached_server->port();
+    server = cached_server.get();
+    settle_time = milliseconds(2500);
+  }
+  auto settle = [settle_time] { std::this_thread::sleep_for(settle_time); };
+  round_trip(port, get_request("/hello.txt"));
   settle();
-  int before = server_->open_fds();
+  int before = server->open_fds();
   for (int i = 0; i < 50; ++i) {
-    round_trip(port_, get_request("/hello.txt"));
-    round_trip(port_, get_request("/missing"));
-    round_trip(port_, get_request("/hello.txt", "Range: bytes=99-\r\n"));
-    round_trip(port_, "GARBAGE\r\n\r\n");
-    Client partial(port_);
+    round_trip(port, get_request("/hello.txt"));
+    round_trip(port, get_request("/missing"));
+    round_trip(port, get_request("/hello.txt", "Range: bytes=99-\r\n"));
+    round_trip(port, "GARBAGE\r\n\r\n");
+    Client partial(port);
     partial.send("GET /big.bin HTTP/1.1\r\nHost: test\r\n\r\n");
     partial.reset();
   }
   settle();
-  EXPECT_EQ(server_->open_fds(), before);
+  EXPECT_EQ(server->open_fds(), before);
+}
+
+// The file cache's staleness bound (cache/fd_cache.hpp): a file replaced on disk, or truncated
+// in place, is served as it now is within two prune periods; before that, a response is one
+// whole version, never a mix of headers and bytes.
+TEST_P(Conformance, FileCacheServesChangedFilesWithinTwoPeriods) {
+  if (!GetParam().has_fd_cache) GTEST_SKIP() << GetParam().binary << " has no file cache";
+  auto server = start({"--fd-cache", "1"});
+  const std::string dir = DocumentRoot::get().root;
+  auto write_file = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name, std::ios::binary | std::ios::trunc) << text;
+  };
+  write_file("swap.txt", "version one\n");
+  write_file("shrink.txt", "a longer first version\n");
+  EXPECT_EQ(round_trip(server->port(), get_request("/swap.txt")).body, "version one\n");
+  EXPECT_EQ(round_trip(server->port(), get_request("/shrink.txt")).body,
+            "a longer first version\n");
+
+  write_file("swap.txt.new", "version two, longer\n");
+  fs::rename(dir + "/swap.txt.new", dir + "/swap.txt");  // a new inode under the old name
+  write_file("shrink.txt", "short\n");                   // the same inode, truncated
+  const Response during = round_trip(server->port(), get_request("/swap.txt"));
+  EXPECT_TRUE(during.body == "version one\n" || during.body == "version two, longer\n")
+      << during.body;
+
+  // Kept hot meanwhile: a file in use must still be noticed as changed, not only closed when idle.
+  for (int i = 0; i < 11; ++i) {
+    std::this_thread::sleep_for(milliseconds(200));
+    round_trip(server->port(), get_request("/swap.txt"));
+    round_trip(server->port(), get_request("/shrink.txt"));
+  }
+  EXPECT_EQ(round_trip(server->port(), get_request("/swap.txt")).body, "version two, longer\n");
+  const Response shrunk = round_trip(server->port(), get_request("/shrink.txt"));
+  EXPECT_EQ(shrunk.status, 200);
+  EXPECT_EQ(shrunk.body, "short\n");
+  EXPECT_EQ(shrunk.header("Content-Length"), "6");
+  fs::remove(dir + "/swap.txt");
+  fs::remove(dir + "/shrink.txt");
+}
+
+// --fd-cache 0 turns the cache off: no descriptor outlives its response.
+TEST_P(Conformance, FileCacheZeroKeepsNothingOpen) {
+  if (!GetParam().has_fd_cache) GTEST_SKIP() << GetParam().binary << " has no file cache";
+  auto server = start({"--fd-cache", "0"});
+  round_trip(server->port(), get_request("/hello.txt"));
+  std::this_thread::sleep_for(milliseconds(300));
+  const int before = server->open_fds();
+  for (const char* path : {"/hello.txt", "/big.bin", "/sub/"}) {
+    EXPECT_EQ(round_trip(server->port(), get_request(path)).status, 200) << path;
+  }
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_EQ(server->open_fds(), before);
 }
 
 TEST_P(Conformance, SigtermExitsZeroAndFinishesResponses) {
