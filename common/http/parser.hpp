@@ -7,8 +7,9 @@
 // O(length^2).
 //
 // Framing is strict because a lenient parser in front of another one is how request smuggling
-// happens: CRLF line ends only, no whitespace before a colon, no obs-fold, one Content-Length (or
-// several identical ones), never both Content-Length and Transfer-Encoding.
+// happens: CRLF line ends only, no whitespace before a colon, no obs-fold, no control bytes in
+// a field value but HTAB, one Content-Length (or several identical ones), never both
+// Content-Length and Transfer-Encoding.
 #pragma once
 
 #include <cstddef>

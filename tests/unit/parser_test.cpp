@@ -128,10 +128,40 @@ struct Case {
 
 const std::string kHost = "Host: example.com\r\n";
 
+// The bytes first..last (inclusive), in order.
+std::string byte_range(int first, int last) {
+  std::string bytes;
+  for (int c = first; c <= last; ++c) bytes += static_cast<char>(c);
+  return bytes;
+}
+
+// "00".."ff": a byte as two hex digits, for test names.
+std::string hex_name(int c) {
+  constexpr char kDigits[] = "0123456789abcdef";
+  return {kDigits[c >> 4], kDigits[c & 15]};
+}
+
+// One case per control byte (RFC 9110 §5.5: 0x00-0x1F and 0x7F, but HTAB is allowed) inside a
+// field value: every one is a 400. CR and LF are in the table as well (CrInValue, LfInValue);
+// here they sit between two value bytes like the others. The names live as long as the cases.
+std::vector<Case> control_byte_in_value_cases() {
+  static std::deque<std::string> names;
+  std::vector<Case> out;
+  for (int c = 0; c <= 0x7F; ++c) {
+    if ((c >= 0x20 && c != 0x7F) || c == '\t') continue;
+    const std::string& name = names.emplace_back("ControlByte" + hex_name(c) + "InValue");
+    std::string input = "GET / HTTP/1.1\r\n" + kHost + "X-A: a";
+    input += static_cast<char>(c);
+    input += "b\r\n\r\n";
+    out.push_back({name.c_str(), input, ParseStatus::Error, 400});
+  }
+  return out;
+}
+
 std::vector<Case> cases() {
   using S = ParseStatus;
   using namespace std::string_literals;
-  return {
+  std::vector<Case> table = {
       // Valid heads.
       {"MinimalGet", "GET / HTTP/1.1\r\n" + kHost + "\r\n", S::Complete, 0},
       {"Http10NoHost", "GET /index.html HTTP/1.0\r\n\r\n", S::Complete, 0},
@@ -173,6 +203,15 @@ std::vector<Case> cases() {
        "POST /echo HTTP/1.1\r\n" + kHost + "Expect: 100-Continue\r\nContent-Length: 1\r\n\r\n",
        S::Complete, 0},
       {"ExpectOther", "GET / HTTP/1.1\r\n" + kHost + "Expect: magic\r\n\r\n", S::Complete, 0},
+      {"TabInsideValue", "GET / HTTP/1.1\r\n" + kHost + "X-A: a\tb\t\tc\r\n\r\n", S::Complete, 0},
+      {"ObsTextInValue", "GET / HTTP/1.1\r\n" + kHost + "X-A: caf\xc3\xa9 \x80\xff\r\n\r\n",
+       S::Complete, 0},
+      {"EveryObsTextByteInValue",
+       "GET / HTTP/1.1\r\n" + kHost + "X-A: " + byte_range(0x80, 0xFF) + "\r\n\r\n", S::Complete,
+       0},
+      {"EveryVisibleAsciiByteInValue",
+       "GET / HTTP/1.1\r\n" + kHost + "X-A: \t" + byte_range(0x20, 0x7E) + "\r\n\r\n", S::Complete,
+       0},
 
       // Request line errors.
       {"BareLfAfterRequestLine", "GET / HTTP/1.1\n" + kHost + "\r\n", S::Error, 400},
@@ -201,6 +240,15 @@ std::vector<Case> cases() {
       {"TargetControlChar", "GET /a\x01z HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
       {"TargetDel", "GET /a\x7fz HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
       {"TargetHighByte", "GET /caf\xc3\xa9 HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
+      {"TargetNul", "GET /a\0z HTTP/1.1\r\n"s + kHost + "\r\n", S::Error, 400},
+      {"TargetTab", "GET /a\tz HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
+      {"TargetEscape", "GET /a\x1bz HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
+      {"MethodControlChar", "G\x01T / HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
+      {"MethodNul", "G\0T / HTTP/1.1\r\n"s + kHost + "\r\n", S::Error, 400},
+      {"MethodDel", "GET\x7f / HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
+      {"VersionControlChar", "GET / HTTP/1.\x01\r\n" + kHost + "\r\n", S::Error, 400},
+      {"VersionTrailingNul", "GET / HTTP/1.1\0\r\n"s + kHost + "\r\n", S::Error, 400},
+      {"VersionTrailingDel", "GET / HTTP/1.1\x7f\r\n" + kHost + "\r\n", S::Error, 400},
       {"TargetOtherScheme", "GET ftp://example.com/ HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
       {"TargetEmptyAuthority", "GET http:///x HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
       {"TargetSchemeOnly", "GET http:// HTTP/1.1\r\n" + kHost + "\r\n", S::Error, 400},
@@ -220,6 +268,19 @@ std::vector<Case> cases() {
       {"CrInValueBeforeAField", "GET / HTTP/1.1\r\n" + kHost + "X-A: a\rbX-B: c\r\n\r\n", S::Error,
        400},
       {"CrInValue", "GET / HTTP/1.1\r\n" + kHost + "X-A: a\rb\r\n\r\n", S::Error, 400},
+      {"LfInValue", "GET / HTTP/1.1\r\n" + kHost + "X-A: a\nb\r\n\r\n", S::Error, 400},
+      {"CrAtValueEnd", "GET / HTTP/1.1\r\n" + kHost + "X-A: a\r\r\n\r\n", S::Error, 400},
+      {"ControlCharInName", "GET / HTTP/1.1\r\n" + kHost + "X-\x01Z: 1\r\n\r\n", S::Error, 400},
+      {"DelInName", "GET / HTTP/1.1\r\n" + kHost + "X-A\x7f: 1\r\n\r\n", S::Error, 400},
+      // Control bytes at the edges of a value, where OWS trimming must not hide them, and in a
+      // header the parser acts on.
+      {"ControlCharLeadsValue", "GET / HTTP/1.1\r\n" + kHost + "X-A:\x01z\r\n\r\n", S::Error, 400},
+      {"ControlCharInLeadingOws", "GET / HTTP/1.1\r\n" + kHost + "X-A: \x0b a\r\n\r\n", S::Error,
+       400},
+      {"ControlCharEndsValue", "GET / HTTP/1.1\r\n" + kHost + "X-A: a\x7f\r\n\r\n", S::Error, 400},
+      {"ControlCharOnlyValue", "GET / HTTP/1.1\r\n" + kHost + "X-A:\x1f\r\n\r\n", S::Error, 400},
+      {"ControlCharInHost", "GET / HTTP/1.1\r\nHost: exa\x07mple.com\r\n\r\n", S::Error, 400},
+      {"NulInLastValue", "GET / HTTP/1.1\r\nHost: h\0\r\n\r\n"s, S::Error, 400},
       {"ContentLengthDiffer",
        "POST /echo HTTP/1.1\r\n" + kHost + "Content-Length: 5\r\nContent-Length: 6\r\n\r\n",
        S::Error, 400},
@@ -267,6 +328,8 @@ std::vector<Case> cases() {
       {"HalfFinalEmptyLine", "GET / HTTP/1.1\r\n" + kHost + "\r", S::Incomplete, 0},
       {"OnlyEmptyLines", "\r\n\r\n", S::Incomplete, 0},
   };
+  for (Case& c : control_byte_in_value_cases()) table.push_back(std::move(c));
+  return table;
 }
 
 class ParserTableTest : public ::testing::TestWithParam<Case> {};
@@ -371,6 +434,57 @@ TEST(ParserFields, NamedHeadersCaseInsensitiveLastWins) {
   EXPECT_EQ(r.find_header("If-None-Match"), "\"a\"");  // find_header returns the first
   EXPECT_TRUE(r.find_header("Missing").empty());
   EXPECT_EQ(r.header_count, 6u);
+}
+
+// HTAB and obs-text (0x80-0xFF) are field-value bytes (RFC 9110 §5.5): kept exactly, not
+// decoded, with only the OWS at either end trimmed.
+TEST(ParserFields, TabAndObsTextKeptInValue) {
+  const Request r =
+      parse_ok("GET / HTTP/1.1\r\nHost: h\r\nX-A: \tcaf\xc3\xa9\tna\xefve \x80\xff\t\r\n\r\n");
+  ASSERT_EQ(r.header_count, 2u);
+  EXPECT_EQ(r.headers[1].value, "caf\xc3\xa9\tna\xefve \x80\xff");
+}
+
+// The value scan looks at eight bytes at a time and at the last few one by one, and goes on
+// after an HTAB: a control byte must be found at every offset of a value, after an HTAB in the
+// same eight bytes or not, in a value followed by more fields or by the end of the head.
+TEST(ParserFields, ControlByteAtEveryOffsetOfAValue) {
+  const std::string value(24, 'v');
+  for (int c = 0; c <= 0x7F; ++c) {
+    if ((c >= 0x20 && c != 0x7F) || c == '\t') continue;
+    for (std::size_t at = 0; at <= value.size(); ++at) {
+      for (const char* before : {"", "\t", "\x80\t"}) {
+        std::string bad = value;
+        bad.insert(at, 1, static_cast<char>(c));
+        bad.insert(at, before);
+        const std::string in = "GET / HTTP/1.1\r\nHost: h\r\nX-A: " + bad + "\r\n";
+        EXPECT_EQ(parse_error(in + "X-B: b\r\n\r\n"), 400) << "byte " << c << " at " << at;
+        EXPECT_EQ(parse_error(in + "\r\n"), 400) << "byte " << c << " at " << at;
+      }
+    }
+  }
+}
+
+TEST(ParserFields, TabAndObsTextAtEveryOffsetOfAValue) {
+  const std::string value(24, 'v');
+  for (const char* good : {"\t", "\x80", "\xff", "\t\t", "\x7e\t\xa0"}) {
+    for (std::size_t at = 0; at <= value.size(); ++at) {
+      std::string kept = value;
+      kept.insert(at, good);
+      const std::string in = "GET / HTTP/1.1\r\nHost: h\r\nX-A: " + kept + "\r\n";
+      for (const std::string& head : {in + "X-B: b\r\n\r\n", in + "\r\n"}) {
+        RequestParser parser;
+        Request r;
+        ASSERT_EQ(parser.parse(head, r), ParseStatus::Complete) << "at " << at;
+        ASSERT_GE(r.header_count, 2u);
+        // Trimming takes an HTAB at either end, as OWS.
+        std::string_view expected = kept;
+        while (!expected.empty() && expected.front() == '\t') expected.remove_prefix(1);
+        while (!expected.empty() && expected.back() == '\t') expected.remove_suffix(1);
+        EXPECT_EQ(r.headers[1].value, expected) << "at " << at;
+      }
+    }
+  }
 }
 
 TEST(ParserFields, EmptyValue) {
@@ -920,6 +1034,11 @@ TEST(BodyDecoderChunked, BadSyntaxIs400) {
       "0\r\nno colon\r\n\r\n",                    // malformed trailer field
       "0\r\n folded: x\r\n\r\n",                  // obs-fold in trailers
       "0\r\nX: a\rbY: c\r\n\r\n",                 // CR inside a trailer value
+      "0\r\nX: a\x01z\r\n\r\n",                   // control byte inside a trailer value
+      "0\r\nX: a\x7f\r\n\r\n",                    // DEL ending a trailer value
+      "0\r\nX\x1b: a\r\n\r\n",                    // control byte in a trailer name
+      "5;a\x01z\r\nhello\r\n0\r\n\r\n",           // control byte inside an extension
+      "5;a=\"\x7f\"\r\nhello\r\n0\r\n\r\n",       // DEL inside a quoted extension value
   };
   for (const char* body : bodies) {
     const Decoded d = decode_chunked(body);
@@ -935,6 +1054,15 @@ TEST(BodyDecoderChunked, BadSyntaxIs400) {
 TEST(BodyDecoderChunked, NulInTrailerIs400) {
   using namespace std::string_literals;
   EXPECT_EQ(decode_chunked("0\r\nX: a\0b\r\n\r\n"s).error, 400);
+}
+
+TEST(BodyDecoderChunked, TabAndObsTextAccepted) {
+  const std::string body = "5;a=\"\tcaf\xc3\xa9\"\r\nhello\r\n0\r\nX: a\tb \x80\xff\r\n\r\n";
+  const Decoded d = decode_chunked(body);
+  EXPECT_TRUE(d.done);
+  EXPECT_EQ(d.error, 0);
+  EXPECT_EQ(d.consumed, body.size());
+  EXPECT_EQ(d.payload, "hello");
 }
 
 TEST(BodyDecoderChunked, SixteenHexDigitsAccepted) {
