@@ -19,7 +19,7 @@ from .plots import plots
 from .report import deterministic_text, write_crosscheck_md, write_csv, write_results_md
 from .servers import stop_everything
 from .studies import crosscheck, measure_herd, measure_syscalls
-from .summary import SUMMARY_FIELDS, summarize
+from .summary import SUMMARY_FIELDS, floor_check, summarize
 
 
 def run_micro(args, argv):
@@ -73,6 +73,7 @@ class Results:
     det_syscall_rows: list = dataclasses.field(default_factory=list)  # syscalls.csv, c1-* scenarios
     det_failures: list = dataclasses.field(default_factory=list)  # against bench/expectations.json
     det_warnings: list = dataclasses.field(default_factory=list)
+    floor_flags: list = dataclasses.field(default_factory=list)  # where a server beat the floor
 
 
 def run_ladder(ctx, results):
@@ -186,6 +187,7 @@ def write_reports(ctx, results, load_before):
     servers = [s.name for s in ctx.servers]
     load_names = [n for n in ctx.scenarios if n not in STUDIES]
     summaries = summarize(rows, load_names, servers)
+    results.floor_flags = floor_check(summaries, load_names, servers, results.det_rows)
     ctx.notes += exit_notes(rows) + peer_log_notes(ctx)
     write_csv(ctx.out / "results.csv", rows, RESULT_FIELDS)
     write_csv(ctx.out / "summary.csv", summaries.values(), SUMMARY_FIELDS)
@@ -224,6 +226,8 @@ def print_summary(ctx, summaries, results):
         print("CPU µs/req, seed: " + ", ".join(
             f"{s} {fmt_cpu((summaries.get(('seed', s)) or {}).get('cpu_us_per_request'))}" for s in servers))
     print_deterministic(results)
+    for flag in results.floor_flags:
+        print(f"floor check: {flag}")
     for note in ctx.notes:
         print(f"note: {note}")
 

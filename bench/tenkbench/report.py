@@ -198,11 +198,23 @@ def write_results_md(ctx, summaries, results):
         md += ["## Connections sweep: keep-alive /index.html, req/s median", "",
                sweep_table_md(servers, summaries), ""]
     md += studies_md(ctx, servers, results)
+    if any(s.kind == "floor" for s in ctx.servers):
+        md += floor_check_md(results.floor_flags)
     if ctx.plots:
         md += ["## Plots", "", " ".join(f"[{name}.svg]({name}.svg)" for name in ctx.plots), ""]
     if ctx.notes:
         md += ["## Notes", ""] + [f"- {note}" for note in ctx.notes] + [""]
     (ctx.out / "results.md").write_text("\n".join(md))
+
+
+def floor_check_md(flags):
+    md = ["## Floor check", "",
+          "The floor must not lose: a server that beats it (req/s, CPU per request, instructions or "
+          "system calls per request) by more than the spread of the repeats, and by more than 5%, "
+          "shows work the floor does and need not. Then the floor is wrong and must be fixed.", ""]
+    if not flags:
+        return md + ["No server beat the floor.", ""]
+    return md + [f"- **{flag}**" for flag in flags] + [""]
 
 
 def studies_md(ctx, servers, results):

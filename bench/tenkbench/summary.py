@@ -10,17 +10,27 @@ def per_request_us(seconds, requests):
     return seconds * 1e6 / requests if requests else None
 
 
+def values_of(rows, field):
+    return [r[field] for r in rows if r.get(field) not in (None, "")]
+
+
 def median_of(rows, field):
     """The median of a field over the rows that have a value for it (None if none has)."""
-    values = [r[field] for r in rows if r.get(field) not in (None, "")]
+    values = values_of(rows, field)
     return statistics.median(values) if values else None
+
+
+# Fields whose min-max spread over the repeats is kept too (the plots' error bars).
+SPREAD_FIELDS = ("cpu_us_per_request", "p50_us", "p99_us", "rss_per_idle_kib")
 
 
 SUMMARY_FIELDS = (["scenario", "server", "runs", "ok_runs", "rps_median", "rps_min", "rps_max",
                    "capped_runs", "cpu_us_per_request", "p50_us", "p99_us"]
                   + [f"errors_{k}" for k in ERROR_KINDS]
                   + ["rss_per_idle_kib", "idle_held", "idle_open_at_end", "slowloris_dropped",
-                     "slowloris_first_drop_s", "failures", "exits"])
+                     "slowloris_first_drop_s"]
+                  + [f"{f}_{end}" for f in SPREAD_FIELDS for end in ("min", "max")]
+                  + ["load_1m", "failures", "exits"])
 
 
 def summarize(rows, scenario_names, servers):
@@ -47,6 +57,57 @@ def summary_row(scenario, server, runs):
     for field in ("cpu_us_per_request", "p50_us", "p99_us", "rss_per_idle_kib", "idle_held",
                   "idle_open_at_end", "slowloris_dropped", "slowloris_first_drop_s"):
         summary[field] = median_of(runs, field)
+    for field in SPREAD_FIELDS:
+        values = values_of(runs, field)
+        summary[f"{field}_min"] = min(values) if values else None
+        summary[f"{field}_max"] = max(values) if values else None
     for kind in ERROR_KINDS:
         summary[f"errors_{kind}"] = median_of(runs, f"errors_{kind}")
+    summary["load_1m"] = median_of(runs, "load_1m")
     return summary
+
+
+# Below this, a difference is never called a win over the floor (a run with one repeat has no
+# spread to compare with).
+FLOOR_NOISE = 0.05
+
+
+def beats(better, worse, lower_is_better=False):
+    """Whether `better` beats `worse` by more than the spread: the difference of the medians is
+    larger than either one's min-max range, and than FLOOR_NOISE of the floor's median."""
+    sign = -1 if lower_is_better else 1
+    allowance = max(better[2] - better[1], worse[2] - worse[1], FLOOR_NOISE * abs(worse[0]))
+    return sign * (better[0] - worse[0]) > allowance
+
+
+def floor_check(summaries, scenario_names, servers, det_rows=()):
+    """Where a server beats the floor (req/s, CPU per request, instructions or system calls per
+    request): the floor then does work a server need not, and must be fixed. One line each."""
+    lines = []
+    for scenario in scenario_names:
+        floor = summaries.get((scenario, "floor"))
+        if not floor or floor["rps_median"] is None:
+            continue
+        for server in servers:
+            s = summaries.get((scenario, server))
+            if server == "floor" or not s or s["rps_median"] is None:
+                continue
+            if beats((s["rps_median"], s["rps_min"], s["rps_max"]),
+                     (floor["rps_median"], floor["rps_min"], floor["rps_max"])):
+                lines.append(f"{scenario}: {server} {s['rps_median']:,.0f} req/s beats the floor's "
+                             f"{floor['rps_median']:,.0f} by more than the spread")
+            cpu = [x.get(k) for x in (s, floor) for k in ("cpu_us_per_request", "cpu_us_per_request_min",
+                                                          "cpu_us_per_request_max")]
+            if None not in cpu and beats(cpu[:3], cpu[3:], lower_is_better=True):
+                lines.append(f"{scenario}: {server} uses {cpu[0]:.1f} µs of CPU per request, less than the "
+                             f"floor's {cpu[3]:.1f}, by more than the spread")
+    floor_counts = {row["kind"]: row for row in det_rows if row["server"] == "floor"}
+    for row in det_rows:
+        floor = floor_counts.get(row["kind"])
+        if row["server"] == "floor" or not floor:
+            continue
+        for field, what in (("instructions_per_request", "instructions"), ("syscalls_per_request", "system calls")):
+            if row[field] < floor[field]:
+                lines.append(f"deterministic {row['kind']}: {row['server']} makes {row[field]:,.2f} {what} per "
+                             f"request, fewer than the floor's {floor[field]:,.2f}")
+    return lines

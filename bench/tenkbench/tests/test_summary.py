@@ -74,3 +74,39 @@ class Summarize(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FloorCheck(unittest.TestCase):
+    def summaries(self, server_rps, floor_rps, server_cpu=(5.0,), floor_cpu=(4.0,)):
+        rows = [row(server="floor", rps=r, cpu_us_per_request=c) for r, c in zip(floor_rps, floor_cpu * 3)]
+        rows += [row(server="03_epoll", rps=r, cpu_us_per_request=c) for r, c in zip(server_rps, server_cpu * 3)]
+        return summary.summarize(rows, ["seed"], ["03_epoll", "floor"])
+
+    def test_spread_is_the_larger_range(self):
+        self.assertTrue(summary.beats((120, 118, 122), (100, 99, 101)))
+        self.assertFalse(summary.beats((120, 100, 140), (100, 99, 101)))  # within the server's spread
+        self.assertFalse(summary.beats((104, 104, 104), (100, 100, 100)))  # within 5% of the floor
+        self.assertTrue(summary.beats((3.0, 3.0, 3.0), (4.0, 4.0, 4.0), lower_is_better=True))
+        self.assertFalse(summary.beats((5.0, 5.0, 5.0), (4.0, 4.0, 4.0), lower_is_better=True))
+
+    def test_a_server_faster_than_the_floor_is_flagged(self):
+        flags = summary.floor_check(self.summaries([130.0, 131.0, 129.0], [100.0, 101.0, 99.0]),
+                                    ["seed"], ["03_epoll", "floor"])
+        self.assertEqual(flags, ["seed: 03_epoll 130 req/s beats the floor's 100 by more than the spread"])
+
+    def test_less_cpu_than_the_floor_is_flagged(self):
+        flags = summary.floor_check(self.summaries([90.0], [100.0], server_cpu=(3.0,), floor_cpu=(4.0,)),
+                                    ["seed"], ["03_epoll", "floor"])
+        self.assertEqual(flags, ["seed: 03_epoll uses 3.0 µs of CPU per request, less than the floor's 4.0, "
+                                 "by more than the spread"])
+
+    def test_a_slower_server_is_not(self):
+        self.assertEqual(summary.floor_check(self.summaries([90.0], [100.0]), ["seed"], ["03_epoll", "floor"]), [])
+
+    def test_deterministic_counts(self):
+        det = [{"server": "floor", "kind": "close", "instructions_per_request": 700.0, "syscalls_per_request": 9.0},
+               {"server": "08_fd_cache", "kind": "close", "instructions_per_request": 4700.0,
+                "syscalls_per_request": 8.5}]
+        self.assertEqual(summary.floor_check({}, [], [], det),
+                         ["deterministic close: 08_fd_cache makes 8.50 system calls per request, fewer than "
+                          "the floor's 9.00"])
