@@ -119,9 +119,6 @@ VALGRIND_START_TIMEOUT_S = 120  # callgrind runs a server ~50x slower, and start
 VALGRIND_STOP_TIMEOUT_S = 120  # ... and writes its profile on the way out
 
 ALL_CPUS = ",".join(map(str, sorted(os.sched_getaffinity(0))))  # the herd study's servers
-# CPU time is counted in clock ticks (10 ms on Linux): below this many, CPU per request is not
-# reported (a nearly idle server, e.g. a step at c1, 23 requests a second).
-MIN_CPU_TICKS = 5
 IDLE_HOLD_MAX_S = 15  # the idle scenario's RSS sample must be taken within this time
 SERVER_START_TIMEOUT_S = 10
 SERVER_STOP_TIMEOUT_S = 15

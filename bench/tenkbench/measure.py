@@ -5,12 +5,13 @@ import signal
 import time
 
 from .client import error_total, finish_loadgen, run_loadgen, start_loadgen
-from .config import CLOCK_TICKS_PER_S, ERROR_KINDS, IDLE_HOLD_MAX_S, MIN_CPU_TICKS
-from .procfs import cpu_seconds_between, cpu_ticks, open_fds, rss_kib
+from .config import ERROR_KINDS, IDLE_HOLD_MAX_S
+from .procfs import cpu_seconds_between, cpu_snapshot, open_fds, rss_kib
 from .servers import ServerStartError, start_server
+from .summary import per_request_us
 
 RESULT_FIELDS = (["repeat", "scenario", "server", "status", "requests", "seconds", "rps", "capped",
-                  "cpu_ticks", "cpu_us_per_request", "p50_us", "p90_us", "p99_us", "max_us"]
+                  "cpu_ns", "cpu_us_per_request", "p50_us", "p90_us", "p99_us", "max_us"]
                  + [f"errors_{k}" for k in ERROR_KINDS]
                  + ["idle_requested", "idle_held", "idle_open_at_end", "rss_before_kib", "rss_idle_kib",
                     "rss_per_idle_kib", "slowloris_requested", "slowloris_dropped",
@@ -30,17 +31,16 @@ def measure(ctx, spec, scenario, repeat):
         if scenario.idle:
             row.update(sample_idle_rss(ctx, server, scenario))
         pids = server.tree()
-        before = cpu_ticks(pids)
+        before = cpu_snapshot(pids)
         result = run_loadgen(ctx, server.url(scenario.path), scenario)
         if server.alive():
             pids = set(pids) | set(server.tree())  # and any process born during the run
-        after = cpu_ticks(pids)
+        after = cpu_snapshot(pids)
         save_raw(ctx, f"r{repeat}-{scenario.name}-{spec.name}", result)
         row.update(row_from_result(result, scenario))
         cpu_s = cpu_seconds_between(before, after)
-        row["cpu_ticks"] = round(cpu_s * CLOCK_TICKS_PER_S)
-        if row["requests"] and row["cpu_ticks"] >= MIN_CPU_TICKS:
-            row["cpu_us_per_request"] = cpu_s * 1e6 / row["requests"]
+        row["cpu_ns"] = round(cpu_s * 1e9)
+        row["cpu_us_per_request"] = per_request_us(cpu_s, row["requests"])
     finally:
         row["server_exit"] = server.stop()
         if server.exit_note:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .client import error_total, run_loadgen, run_wrk
 from .config import ALL_CPUS, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, Scenario
-from .procfs import cpu_seconds_between, cpu_ticks
+from .procfs import cpu_seconds_between, cpu_snapshot
 from .servers import ServerStartError, start_server
 from .summary import per_request_us
 
@@ -130,11 +130,11 @@ def measure_herd(ctx, spec):
 def measured(run, server):
     """Runs run() and returns (its result, server CPU seconds, client CPU seconds). The client
     (loadgen or wrk) is a child we wait for, so its CPU shows up in RUSAGE_CHILDREN."""
-    server_before = cpu_ticks(server.tree())
+    server_before = cpu_snapshot(server.tree())
     client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = run()
     client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server_cpu = cpu_seconds_between(server_before, cpu_ticks(server.tree()))
+    server_cpu = cpu_seconds_between(server_before, cpu_snapshot(server.tree()))
     client_cpu = (client_after.ru_utime + client_after.ru_stime
                   - client_before.ru_utime - client_before.ru_stime)
     return result, server_cpu, client_cpu

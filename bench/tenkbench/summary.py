@@ -67,16 +67,19 @@ def summary_row(scenario, server, runs):
     return summary
 
 
-# Below this, a difference is never called a win over the floor (a run with one repeat has no
-# spread to compare with).
+# Below this, a difference is never called a win over the floor: 5% of the floor's median, 15%
+# when neither has a spread (one repeat) to compare with.
 FLOOR_NOISE = 0.05
+FLOOR_NOISE_ONE_RUN = 0.15
 
 
 def beats(better, worse, lower_is_better=False):
-    """Whether `better` beats `worse` by more than the spread: the difference of the medians is
-    larger than either one's min-max range, and than FLOOR_NOISE of the floor's median."""
+    """Whether `better` beats `worse` by more than the spread: (median, min, max) each; the
+    difference of the medians must be larger than either one's min-max range, and than
+    FLOOR_NOISE (FLOOR_NOISE_ONE_RUN without a spread) of the floor's median."""
     sign = -1 if lower_is_better else 1
-    allowance = max(better[2] - better[1], worse[2] - worse[1], FLOOR_NOISE * abs(worse[0]))
+    noise = FLOOR_NOISE if better[2] > better[1] or worse[2] > worse[1] else FLOOR_NOISE_ONE_RUN
+    allowance = max(better[2] - better[1], worse[2] - worse[1], noise * abs(worse[0]))
     return sign * (better[0] - worse[0]) > allowance
 
 

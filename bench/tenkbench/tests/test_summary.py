@@ -33,9 +33,13 @@ class PerRequest(unittest.TestCase):
         self.assertIsNone(summary.per_request_us(1.0, None))
 
     def test_cpu_seconds_between_snapshots(self):
-        before = {10: 100, 11: 50}
-        after = {10: 160, 11: 50, 12: 7}  # 12 was born during the load: counts from zero
-        self.assertAlmostEqual(procfs.cpu_seconds_between(before, after), 67 / CLOCK_TICKS_PER_S)
+        tick = 10**9 // CLOCK_TICKS_PER_S
+        before = {10: (1_000_000, 0), 11: (500, 0), 13: (2_000, 0)}
+        # 12 was born during the load: counts from zero. 13 exited and 10 reaped it: its whole
+        # life (3 ticks) is in 10's children time, its first snapshot is taken off.
+        after = {10: (1_600_000, 3 * tick), 11: (500, 0), 12: (7_000, 0)}
+        self.assertEqual(procfs.cpu_seconds_between(before, after),
+                         (600_000 + 3 * tick + 7_000 - 2_000) / 1e9)
 
 
 class Summarize(unittest.TestCase):
@@ -85,7 +89,9 @@ class FloorCheck(unittest.TestCase):
     def test_spread_is_the_larger_range(self):
         self.assertTrue(summary.beats((120, 118, 122), (100, 99, 101)))
         self.assertFalse(summary.beats((120, 100, 140), (100, 99, 101)))  # within the server's spread
-        self.assertFalse(summary.beats((104, 104, 104), (100, 100, 100)))  # within 5% of the floor
+        self.assertFalse(summary.beats((104, 103, 105), (100, 99, 101)))  # within 5% of the floor
+        self.assertFalse(summary.beats((114, 114, 114), (100, 100, 100)))  # one run each: 15%
+        self.assertTrue(summary.beats((116, 116, 116), (100, 100, 100)))
         self.assertTrue(summary.beats((3.0, 3.0, 3.0), (4.0, 4.0, 4.0), lower_is_better=True))
         self.assertFalse(summary.beats((5.0, 5.0, 5.0), (4.0, 4.0, 4.0), lower_is_better=True))
 
