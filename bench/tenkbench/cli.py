@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .config import BIN, HERD_RUN, PEERS, PROFILES, REPO, SCENARIOS, \
+from .config import BIN, HERD_RUN, PEERS, PROFILES, QUIET_LOAD, QUIET_WAIT_MAX_S, REPO, SCENARIOS, \
     SMOKE_HERD_RUN, SMOKE_SYSCALL_RUNS, STUDIES, SYSCALL_RUNS
 from .machine import describe_machine
 from .servers import ServerSpec
@@ -53,6 +53,10 @@ def parse_args(argv):
     parser.add_argument("--servers", type=comma_list, help="x,y: step names, nginx, lighttpd, floor")
     parser.add_argument("--server-cpu", default="0", help="taskset CPU list for the servers (default 0)")
     parser.add_argument("--client-cpu", default="1", help="taskset CPU list for loadgen and wrk (default 1)")
+    parser.add_argument("--max-wait", type=int, metavar="SECONDS",
+                        help=f"before the timed runs, wait at most this long for the 1-minute load average "
+                        f"to drop below {QUIET_LOAD} (default {QUIET_WAIT_MAX_S}; 0 with --smoke and "
+                        "--deterministic, whose counts do not depend on it)")
     parser.add_argument("--out", type=Path, help="results folder (default bench/results/<UTC time>-<host>)")
     parser.add_argument("--check", action="store_true", help=argparse.SUPPRESS)  # bench/run: validate only
     args = parser.parse_args(argv)
@@ -131,6 +135,9 @@ class Context:
         self.profile = ("smoke" if args.smoke else "deterministic" if args.deterministic
                         else "step" if args.steps else "full")
         self.update_expectations = args.update_expectations
+        quick = self.profile in ("smoke", "deterministic")
+        self.max_wait = args.max_wait if args.max_wait is not None else 0 if quick else QUIET_WAIT_MAX_S
+        self.quiet = None  # (load at the start, seconds waited) once wait_for_quiet() ran
         default_scenarios, default_repeat = PROFILES[self.profile]
         self.scenarios = args.scenarios or default_scenarios
         self.repeat = args.repeat or default_repeat

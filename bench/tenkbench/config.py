@@ -115,6 +115,10 @@ DETERMINISTIC_PATH = "/index.html"
 DETERMINISTIC_RUNS = {"keepalive": 1000, "close": 200}  # requests: on one keep-alive connection;
 #                                                         one connection each ("Connection: close")
 EXPECTATIONS = REPO / "bench" / "expectations.json"
+# Before the timed runs: wait (at most --max-wait, default QUIET_WAIT_MAX_S) until the 1-minute
+# load average is below QUIET_LOAD; results.md says when it was not.
+QUIET_LOAD = 1.5
+QUIET_WAIT_MAX_S = 180
 VALGRIND_START_TIMEOUT_S = 120  # callgrind runs a server ~50x slower, and starts in seconds
 VALGRIND_STOP_TIMEOUT_S = 120  # ... and writes its profile on the way out
 

@@ -6,16 +6,18 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from .cli import Context, default_out, parse_args, raise_fd_limit
-from .config import BIN, ERROR_KINDS, EXPECTATIONS, LOADGEN, STUDIES, scenario_table
+from .config import BIN, ERROR_KINDS, EXPECTATIONS, LOADGEN, QUIET_LOAD, STUDIES, scenario_table
 from .deterministic import DETERMINISTIC_FIELDS, SHIM_NOTE, check_rows, load_expectations, measure_all, \
     openat2_shim_needed, toolchain, updated_expectations, write_expectations
 from .fmt import fmt_cpu, fmt_duration, fmt_rps, fmt_us
 from .machine import write_machine_txt
 from .measure import RESULT_FIELDS, measure
 from .plots import plots
+from .procfs import load_average
 from .report import deterministic_text, write_crosscheck_md, write_csv, write_results_md
 from .servers import stop_everything
 from .studies import crosscheck, measure_herd, measure_syscalls
@@ -76,10 +78,29 @@ class Results:
     floor_flags: list = dataclasses.field(default_factory=list)  # where a server beat the floor
 
 
+def wait_for_quiet(ctx):
+    """Waits (at most ctx.max_wait seconds) for the 1-minute load average to drop below
+    QUIET_LOAD; remembers the load it started with and how long it waited."""
+    start = time.monotonic()
+    load = load_average()
+    while load >= QUIET_LOAD and time.monotonic() - start < ctx.max_wait:
+        print(f"waiting for a quiet machine: 1-minute load average {load:.2f} "
+              f"(≥ {QUIET_LOAD}; at most {ctx.max_wait} s, --max-wait)", flush=True)
+        time.sleep(min(10, max(0.0, ctx.max_wait - (time.monotonic() - start))))
+        load = load_average()
+    ctx.quiet = (load, time.monotonic() - start)
+    if load >= QUIET_LOAD:
+        ctx.notes.append(f"the machine was not quiet: the 1-minute load average was {load:.2f} "
+                         f"(≥ {QUIET_LOAD}) when the measurements started, after waiting "
+                         f"{ctx.quiet[1]:.0f} s; the load at the start of every run is in results.csv (load_1m)")
+
+
 def run_ladder(ctx, results):
     """The interleaved measurements, then the studies, appended to `results` as they finish."""
     table = scenario_table(ctx.profile)
     load_scenarios = [table[name] for name in ctx.scenarios if name in table]
+    if load_scenarios or {"syscalls", "herd", "crosscheck"} & set(ctx.scenarios):
+        wait_for_quiet(ctx)
     total, done = ctx.repeat * len(load_scenarios) * len(ctx.servers), 0
     if any(s.kind == "floor" for s in ctx.servers) and any(s.path != "/index.html" for s in load_scenarios):
         ctx.notes.append("floor: not run on the scenarios that fetch another file than /index.html "

@@ -53,7 +53,9 @@ def write_machine_txt(ctx, load_before):
         f"cpu: {ctx.machine['cpu']}",
         f"cores: {ctx.machine['cores']}",
         f"kernel: {command_output(['uname', '-srvm'])}",
-        f"load average at start: {load_before}; at end: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}",
+        f"load average at start: {load_before}; at end: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}"
+        + (f"; 1-minute load when the timed runs started: {ctx.quiet[0]:.2f}, after waiting {ctx.quiet[1]:.0f} s"
+           if ctx.quiet else ""),
         f"RLIMIT_NOFILE: soft {soft}, hard {hard} (servers and clients run with soft = hard)",
         f"git commit: {ctx.machine['git']}",
         f"compiler: {first(command_output(['c++', '--version']))}",

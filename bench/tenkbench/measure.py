@@ -6,7 +6,7 @@ import time
 
 from .client import error_total, finish_loadgen, run_loadgen, start_loadgen
 from .config import ERROR_KINDS, IDLE_HOLD_MAX_S
-from .procfs import cpu_seconds_between, cpu_snapshot, open_fds, rss_kib
+from .procfs import cpu_seconds_between, cpu_snapshot, load_average, open_fds, rss_kib
 from .servers import ServerStartError, start_server
 from .summary import per_request_us
 
@@ -15,12 +15,12 @@ RESULT_FIELDS = (["repeat", "scenario", "server", "status", "requests", "seconds
                  + [f"errors_{k}" for k in ERROR_KINDS]
                  + ["idle_requested", "idle_held", "idle_open_at_end", "rss_before_kib", "rss_idle_kib",
                     "rss_per_idle_kib", "slowloris_requested", "slowloris_dropped",
-                    "slowloris_first_drop_s", "server_exit", "loadgen_args"])
+                    "slowloris_first_drop_s", "server_exit", "load_1m", "loadgen_args"])
 
 
 def measure(ctx, spec, scenario, repeat):
     """One row of results.csv."""
-    row = {"repeat": repeat, "scenario": scenario.name, "server": spec.name,
+    row = {"repeat": repeat, "scenario": scenario.name, "server": spec.name, "load_1m": load_average(),
            "loadgen_args": " ".join(scenario.loadgen_args() + [scenario.path])}
     try:
         server = start_server(ctx, spec, f"repeat {repeat}, {scenario.name}")

@@ -123,6 +123,12 @@ def readlink(path):
         return ""  # closed meanwhile
 
 
+def load_average():
+    """The 1-minute load average."""
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
 def thread_states(pids):
     """The state letter (R, S, D, t, Z, ...) of every thread of the processes."""
     states = []

@@ -2,8 +2,8 @@
 
 import csv
 
-from .config import ALL_CPUS, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, DETERMINISTIC_RUNS, SWEEP, \
-    scenario_table
+from .config import ALL_CPUS, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, DETERMINISTIC_RUNS, QUIET_LOAD, \
+    SWEEP, scenario_table
 from .fmt import fmt_count, fmt_cpu, fmt_csv, fmt_duration, fmt_errors, fmt_rps, fmt_rps_cell, \
     fmt_us, fmt_us_number, md_table
 
@@ -188,7 +188,7 @@ def write_results_md(ctx, summaries, results):
           f"server on CPU {ctx.server_cpu}, load generator on CPU {ctx.client_cpu} (machine.txt). "
           f"{ctx.repeat} repeat(s), servers interleaved and their order rotated every repeat. "
           f"Started {ctx.started:%Y-%m-%d %H:%M} UTC, took {fmt_duration(ctx.elapsed())}. "
-          f"Git {ctx.machine['git']}.", "", HOW_TO_READ]
+          f"Git {ctx.machine['git']}. {quiet_sentence(ctx)}", "", HOW_TO_READ]
     for name in ctx.scenarios:
         if name in scenarios:
             scenario = scenarios[name]
@@ -217,6 +217,18 @@ def floor_check_md(flags):
     if not flags:
         return md + ["No server beat the floor.", ""]
     return md + [f"- **{flag}**" for flag in flags] + [""]
+
+
+def quiet_sentence(ctx):
+    """What the load average was when the timed runs started."""
+    if ctx.quiet is None:
+        return ""
+    load, waited = ctx.quiet
+    after = f" after waiting {waited:.0f} s" if waited >= 1 else ""
+    if load < QUIET_LOAD:
+        return f"Quiet machine: 1-minute load average {load:.2f} at the start{after}."
+    return (f"**The machine was not quiet**: 1-minute load average {load:.2f} (≥ {QUIET_LOAD}) at the "
+            f"start{after}; read the numbers with that in mind (results.csv: load_1m per run).")
 
 
 def studies_md(ctx, servers, results):
