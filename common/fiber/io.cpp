@@ -1,0 +1,56 @@
+#include "fiber/io.hpp"
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "fiber/scheduler.hpp"
+
+namespace tenk::fiber {
+
+namespace {
+
+// The shape every call shares. Optimistic: try first, wait only after EAGAIN. Pessimistic:
+// wait for readiness before the first try as well.
+template <typename Call>
+auto retry(int fd, bool write, Call call) -> decltype(call()) {
+  Scheduler& scheduler = *Scheduler::current();
+  if (scheduler.pessimistic_io()) write ? scheduler.wait_writable(fd) : scheduler.wait_readable(fd);
+  for (;;) {
+    const auto result = call();
+    if (result >= 0 || (errno != EAGAIN && errno != EINTR)) return result;
+    if (errno == EAGAIN) write ? scheduler.wait_writable(fd) : scheduler.wait_readable(fd);
+  }
+}
+
+}  // namespace
+
+int accept(int listen_fd) {
+  return retry(listen_fd, false,
+               [&] { return accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC); });
+}
+
+ssize_t recv(int fd, void* buffer, std::size_t length) {
+  return retry(fd, false, [&] { return ::recv(fd, buffer, length, 0); });
+}
+
+ssize_t send(int fd, const void* data, std::size_t length, int flags) {
+  return retry(fd, true, [&] { return ::send(fd, data, length, flags); });
+}
+
+ssize_t sendfile(int out_fd, int in_fd, off_t* offset, std::size_t count) {
+  return retry(out_fd, true, [&] { return ::sendfile(out_fd, in_fd, offset, count); });
+}
+
+void sleep_for(std::chrono::steady_clock::duration length) {
+  Scheduler::current()->sleep_until(Clock::now() + length);
+}
+
+void close(int fd) {
+  if (Scheduler* scheduler = Scheduler::current()) scheduler->forget(fd);
+  ::close(fd);
+}
+
+}  // namespace tenk::fiber

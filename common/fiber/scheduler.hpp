@@ -1,0 +1,148 @@
+// Fibers on Boost.Context, a run queue, and an I/O manager on epoll: one scheduler per thread.
+//
+// A fiber is a function with its own small stack (stack_pool.hpp) that can stop in the middle
+// and be resumed later, in user space: a switch is a few dozen instructions
+// (boost::context::fiber saves and restores registers; ucontext's swapcontext would make a
+// system call per switch to save the signal mask). A connection written as straight-line
+// blocking code (read a request, answer it, repeat) runs as one fiber; when a read or a write
+// would block, the fiber parks and the scheduler runs another one. The I/O manager is the
+// event loop of steps 03-08, turned inside out: epoll_wait() says which descriptors are ready,
+// and the fibers waiting on them become runnable.
+//
+// I/O is optimistic by default: a fiber first tries the system call and parks only when it
+// says EAGAIN, so a request already in the socket costs no trip through epoll. Descriptors are
+// registered once, edge-triggered, for both directions. The pessimistic variant (environment
+// TENK_PESSIMISTIC_IO=1), which waits for readiness before every call the way GHC's
+// threadWaitRead does, arms a one-shot registration per wait instead; it exists to measure the
+// difference.
+//
+// Cancellation: cancel() marks a fiber; it receives a fiber::Cancelled exception at its next
+// blocking point, or at once if it is parked, and unwinds: destructors close its socket, and
+// its stack returns to the pool when it ends. No exception ever crosses a context switch: the
+// fiber's entry catches everything, and join() hands a fiber's exception to the joiner.
+//
+// Known limits: a fiber never moves to another thread; a fiber that loops without a blocking
+// point starves the others (there is no preemption).
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <boost/context/fiber.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <queue>
+#include <vector>
+
+#include "fiber/stack_pool.hpp"
+
+namespace tenk::fiber {
+
+using Clock = std::chrono::steady_clock;
+
+// Thrown at a blocking point of a cancelled fiber. Not a std::exception on purpose: a
+// `catch (const std::exception&)` in a fiber's code must not swallow a cancellation.
+struct Cancelled {};
+
+class Scheduler;
+
+class Fiber : public std::enable_shared_from_this<Fiber> {
+ public:
+  // The fiber gets a Cancelled exception at its next blocking point (at once if parked).
+  void cancel();
+  bool done() const { return done_; }
+  bool cancelled() const { return cancelled_; }
+
+ private:
+  friend class Scheduler;
+
+  Scheduler* scheduler_ = nullptr;
+  boost::context::fiber context_;  // the fiber itself, while it is not running
+  boost::context::fiber back_;     // while it runs: the way back to the scheduler
+  std::function<void()> body_;
+  std::shared_ptr<Fiber> self_;  // keeps the fiber alive until it ends
+  bool done_ = false;
+  bool parked_ = false;           // waiting: only a wake() or a cancel() makes it runnable
+  bool cancelled_ = false;        // cancel() was called
+  std::uint32_t wait_token_ = 0;  // changes on every wake: stale timers and joins are ignored
+  int wait_fd_ = -1;              // the descriptor it waits on, if any
+  std::exception_ptr error_;      // an exception that ended the fiber, for join()
+  std::vector<std::pair<std::shared_ptr<Fiber>, std::uint32_t>> joiners_;
+};
+
+using FiberPtr = std::shared_ptr<Fiber>;
+
+class Scheduler {
+ public:
+  explicit Scheduler(std::size_t stack_size = StackPool::kDefaultStackSize);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // A new fiber, runnable; it starts when run() gets to it.
+  FiberPtr spawn(std::function<void()> body);
+
+  // Runs fibers until none is left. One scheduler per thread; run() is not reentrant.
+  void run();
+
+  // The scheduler whose run() is active on this thread, or nullptr.
+  static Scheduler* current();
+
+  // Blocking points of the running fiber. Each throws Cancelled if the fiber is (or gets)
+  // cancelled.
+  void yield();
+  void wait_readable(int fd);
+  void wait_writable(int fd);
+  void sleep_until(Clock::time_point deadline);
+  // Waits until `fiber` ends; rethrows the exception that ended it, if any.
+  void join(const FiberPtr& fiber);
+
+  // Before closing a descriptor a fiber waited on: the scheduler forgets its registration,
+  // so that a new descriptor with the same number starts fresh.
+  void forget(int fd);
+
+  bool pessimistic_io() const { return pessimistic_io_; }
+  std::size_t live_fibers() const { return live_; }
+  const StackPool& stacks() const { return stacks_; }
+
+ private:
+  friend class Fiber;
+
+  struct Waiters {
+    Fiber* reader = nullptr;
+    Fiber* writer = nullptr;
+    bool registered = false;  // in the epoll interest list
+  };
+  struct Timer {
+    Clock::time_point deadline;
+    FiberPtr fiber;
+    std::uint32_t token;
+    bool operator>(const Timer& other) const { return deadline > other.deadline; }
+  };
+
+  void resume(Fiber& fiber);
+  void park(Fiber& fiber);
+  void wake(Fiber& fiber);
+  void finish(Fiber& fiber);
+  void wait_on(int fd, bool write);
+  Waiters& waiters(int fd);
+  void poll_io(int timeout_ms);
+  void fire_timers();
+  Fiber& running_fiber();
+  static void check_cancelled(Fiber& fiber);
+
+  StackPool stacks_;
+  int epoll_fd_;
+  bool pessimistic_io_;
+  Fiber* running_ = nullptr;
+  std::size_t live_ = 0;
+  std::deque<Fiber*> runnable_;
+  std::vector<Waiters> waiters_;  // indexed by descriptor
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+};
+
+}  // namespace tenk::fiber

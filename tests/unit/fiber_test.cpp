@@ -1,0 +1,322 @@
+// Fibers (common/fiber): switching, I/O waits on real sockets, sleeps, joins, cancellation and
+// exceptions, 10,000 fibers at once, and stacks that all come back.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fiber/io.hpp"
+#include "fiber/scheduler.hpp"
+
+namespace tenk::fiber {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A connected pair of non-blocking stream sockets.
+struct SocketPair {
+  SocketPair() {
+    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
+  }
+  ~SocketPair() {
+    ::close(fds[0]);
+    ::close(fds[1]);
+  }
+  int fds[2];
+};
+
+// Sets a flag when destroyed: shows that a cancelled fiber unwinds its stack.
+struct Unwound {
+  explicit Unwound(bool& flag) : flag_(flag) {}
+  ~Unwound() { flag_ = true; }
+  bool& flag_;
+};
+
+TEST(Fiber, YieldSwitchesBetweenFibers) {
+  Scheduler scheduler;
+  std::string log;
+  scheduler.spawn([&] {
+    for (int i = 0; i < 3; ++i) {
+      log += 'a';
+      Scheduler::current()->yield();
+    }
+  });
+  scheduler.spawn([&] {
+    for (int i = 0; i < 3; ++i) {
+      log += 'b';
+      Scheduler::current()->yield();
+    }
+  });
+  scheduler.run();
+  EXPECT_EQ(log, "ababab");
+  EXPECT_EQ(scheduler.live_fibers(), 0u);
+}
+
+TEST(Fiber, RecvParksUntilTheOtherSideSends) {
+  for (const char* mode : {"0", "1"}) {  // optimistic, then pessimistic I/O
+    SCOPED_TRACE(mode);
+    setenv("TENK_PESSIMISTIC_IO", mode, 1);
+    Scheduler scheduler;
+    unsetenv("TENK_PESSIMISTIC_IO");
+    EXPECT_EQ(scheduler.pessimistic_io(), mode[0] == '1');
+    SocketPair pair;
+    std::string log;
+    scheduler.spawn([&] {
+      char buffer[16];
+      log += "recv ";
+      ssize_t got = fiber::recv(pair.fds[0], buffer, sizeof buffer);
+      log += "got " + std::string(buffer, static_cast<std::size_t>(got)) + " ";
+      got = fiber::recv(pair.fds[0], buffer, sizeof buffer);
+      log += got == 0 ? "end" : "?";
+    });
+    scheduler.spawn([&] {
+      fiber::sleep_for(20ms);
+      log += "send ";
+      fiber::send(pair.fds[1], "hi", 2, 0);
+      shutdown(pair.fds[1], SHUT_WR);
+    });
+    scheduler.run();
+    EXPECT_EQ(log, "recv send got hi end");
+  }
+}
+
+TEST(Fiber, SendParksOnAFullSocketAndResumes) {
+  Scheduler scheduler;
+  SocketPair pair;
+  const std::string big(4 << 20, 'x');  // far more than the socket buffers hold
+  std::size_t received = 0;
+  scheduler.spawn([&] {
+    std::size_t sent = 0;
+    while (sent < big.size()) {
+      ssize_t n = fiber::send(pair.fds[0], big.data() + sent, big.size() - sent, 0);
+      ASSERT_GT(n, 0);
+      sent += static_cast<std::size_t>(n);
+    }
+    shutdown(pair.fds[0], SHUT_WR);
+  });
+  scheduler.spawn([&] {
+    char buffer[8192];  // fiber stacks are 64 KiB: no big arrays on them
+    for (ssize_t n; (n = fiber::recv(pair.fds[1], buffer, sizeof buffer)) > 0;) {
+      received += static_cast<std::size_t>(n);
+      fiber::sleep_for(0ms);  // a slow reader: the writer meets a full buffer
+    }
+  });
+  scheduler.run();
+  EXPECT_EQ(received, big.size());
+}
+
+TEST(Fiber, SendfileSendsAFileThroughAFullSocket) {
+  char path[] = "/tmp/tenk-fiber-XXXXXX";
+  int file = mkstemp(path);
+  const std::string contents(2 << 20, 'f');
+  ASSERT_EQ(write(file, contents.data(), contents.size()), static_cast<ssize_t>(contents.size()));
+  Scheduler scheduler;
+  SocketPair pair;
+  std::size_t received = 0;
+  scheduler.spawn([&] {
+    off_t offset = 0;
+    while (offset < static_cast<off_t>(contents.size())) {
+      ASSERT_GT(fiber::sendfile(pair.fds[0], file, &offset, contents.size()), 0);
+    }
+    shutdown(pair.fds[0], SHUT_WR);
+  });
+  scheduler.spawn([&] {
+    char buffer[8192];  // fiber stacks are 64 KiB: no big arrays on them
+    for (ssize_t n; (n = fiber::recv(pair.fds[1], buffer, sizeof buffer)) > 0;) {
+      received += static_cast<std::size_t>(n);
+    }
+  });
+  scheduler.run();
+  EXPECT_EQ(received, contents.size());
+  ::close(file);
+  unlink(path);
+}
+
+TEST(Fiber, AcceptWaitsForAConnection) {
+  int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(listener, 8), 0);
+  socklen_t length = sizeof address;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+
+  Scheduler scheduler;
+  int accepted = -1;
+  scheduler.spawn([&] { accepted = fiber::accept(listener); });
+  scheduler.spawn([&] {
+    fiber::sleep_for(10ms);
+    int client = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ::close(client);
+  });
+  scheduler.run();
+  ASSERT_GE(accepted, 0);
+  EXPECT_NE(fcntl(accepted, F_GETFL) & O_NONBLOCK, 0) << "accepted sockets are non-blocking";
+  ::close(accepted);
+  ::close(listener);
+}
+
+TEST(Fiber, SleepersWakeInDeadlineOrder) {
+  Scheduler scheduler;
+  std::string order;
+  for (auto [name, delay] : {std::pair{'c', 30ms}, {'a', 10ms}, {'b', 20ms}}) {
+    scheduler.spawn([&order, name = name, delay = delay] {
+      fiber::sleep_for(delay);
+      order += name;
+    });
+  }
+  const auto start = Clock::now();
+  scheduler.run();
+  EXPECT_EQ(order, "abc");
+  EXPECT_GE(Clock::now() - start, 30ms);
+}
+
+TEST(Fiber, JoinWaitsAndPassesTheExceptionOn) {
+  Scheduler scheduler;
+  std::string log;
+  FiberPtr worker = scheduler.spawn([&] {
+    fiber::sleep_for(5ms);
+    log += "worker ";
+    throw std::runtime_error("boom");
+  });
+  scheduler.spawn([&] {
+    try {
+      Scheduler::current()->join(worker);
+      log += "no exception";
+    } catch (const std::runtime_error& error) {
+      log += std::string("joined: ") + error.what();
+    }
+  });
+  scheduler.run();
+  EXPECT_EQ(log, "worker joined: boom");
+  EXPECT_TRUE(worker->done());
+}
+
+TEST(Fiber, CancelWhileParkedUnwindsAtOnce) {
+  Scheduler scheduler;
+  SocketPair pair;
+  bool unwound = false;
+  bool returned_from_recv = false;
+  FiberPtr reader = scheduler.spawn([&] {
+    Unwound guard(unwound);
+    char buffer[8];
+    fiber::recv(pair.fds[0], buffer, sizeof buffer);  // nothing will ever come
+    returned_from_recv = true;
+  });
+  scheduler.spawn([&] {
+    fiber::sleep_for(10ms);
+    EXPECT_FALSE(reader->done());
+    reader->cancel();
+    Scheduler::current()->join(reader);  // a cancelled fiber ends without an exception
+  });
+  scheduler.run();
+  EXPECT_TRUE(unwound);
+  EXPECT_FALSE(returned_from_recv);
+  EXPECT_TRUE(reader->done());
+}
+
+TEST(Fiber, CancelWhileRunnableThrowsAtTheNextBlockingPoint) {
+  Scheduler scheduler;
+  std::string log;
+  FiberPtr victim = scheduler.spawn([&] {
+    log += "runs until ";
+    fiber::sleep_for(1ms);  // the first blocking point
+    log += "never";
+  });
+  victim->cancel();  // before it ever ran
+  scheduler.spawn([&] {
+    try {
+      log += "catches ";
+      Scheduler::current()->yield();
+    } catch (const Cancelled&) {
+      log += "wrongly";
+    }
+  });
+  scheduler.run();
+  EXPECT_EQ(log, "runs until catches ");
+}
+
+TEST(Fiber, CatchingStdExceptionDoesNotSwallowCancellation) {
+  Scheduler scheduler;
+  bool swallowed = false;
+  FiberPtr sleeper = scheduler.spawn([&] {
+    try {
+      fiber::sleep_for(10s);
+    } catch (const std::exception&) {
+      swallowed = true;
+    }
+  });
+  scheduler.spawn([&] { sleeper->cancel(); });
+  const auto start = Clock::now();
+  scheduler.run();
+  EXPECT_FALSE(swallowed);
+  EXPECT_LT(Clock::now() - start, 1s) << "the cancelled sleeper woke at once";
+}
+
+TEST(Fiber, TenThousandFibersAtOnceAndEveryStackComesBack) {
+  Scheduler scheduler;
+  constexpr int kFibers = 10'000;
+  std::size_t most_alive = 0;
+  int finished = 0;
+  for (int i = 0; i < kFibers; ++i) {
+    scheduler.spawn([&] {
+      most_alive = std::max(most_alive, Scheduler::current()->live_fibers());
+      fiber::sleep_for(20ms);  // all of them are parked at the same time
+      ++finished;
+    });
+  }
+  scheduler.run();
+  EXPECT_EQ(most_alive, static_cast<std::size_t>(kFibers));
+  EXPECT_EQ(finished, kFibers);
+  EXPECT_EQ(scheduler.stacks().in_use(), 0u) << "a stack leaked";
+  EXPECT_LE(scheduler.stacks().free_stacks(), StackPool::kMaxFree);
+}
+
+TEST(Fiber, CancelledFibersReturnTheirStacks) {
+  Scheduler scheduler;
+  SocketPair pair;
+  std::vector<FiberPtr> readers;
+  for (int i = 0; i < 100; ++i) {
+    readers.push_back(scheduler.spawn([&] {
+      char buffer[8];
+      fiber::recv(pair.fds[0], buffer, sizeof buffer);
+    }));
+  }
+  scheduler.spawn([&] {
+    fiber::sleep_for(5ms);
+    EXPECT_EQ(scheduler.stacks().in_use(), 101u);
+    for (FiberPtr& reader : readers) reader->cancel();
+  });
+  scheduler.run();
+  EXPECT_EQ(scheduler.stacks().in_use(), 0u);
+}
+
+// Each call touches a 1 KiB frame, so deep recursion walks down the stack page by page.
+int recurse(int depth) {
+  volatile char frame[1024];
+  frame[0] = static_cast<char>(depth);
+  return depth == 0 ? frame[0] : recurse(depth - 1) + frame[0];
+}
+
+TEST(FiberDeathTest, AStackOverflowHitsTheGuardPage) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Scheduler scheduler;
+        scheduler.spawn([] { recurse(1000); });  // ~1 MiB of frames on a 64 KiB stack
+        scheduler.run();
+      },
+      "");
+}
+
+}  // namespace
+}  // namespace tenk::fiber
