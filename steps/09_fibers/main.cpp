@@ -1,0 +1,251 @@
+// Step 08: open files kept in a cache, pruned by a timer.
+//
+// Steps 01-07 paid openat2 + fstat + close for every response, for the same few files. Each
+// worker now keeps the descriptors it opened, with their stat, in a cache::FdCache (a multimap
+// from path to open files) and reuses them: a request for a cached file makes no system call
+// to open it. A timer in the event loop prunes the cache every --fd-cache seconds (default 10;
+// 0 turns the cache off): entries unused for a whole period are closed, and entries whose file
+// changed on disk are retired, so a changed file is served as it was for at most about one
+// period (cache/fd_cache.hpp states the staleness exactly).
+//
+// The "new thundering herd": every worker's epoll watches the same listener, so one new
+// connection can wake all of them, and all but one find nothing to accept (EAGAIN). Each
+// worker counts its accepted connections and its empty wakeups and prints both on exit.
+// EPOLLEXCLUSIVE (Linux >= 4.5) asks the kernel to wake only one waiter per event; it is OFF
+// by default so the herd can be measured, and ON with the environment variable
+// TENK_EPOLLEXCLUSIVE=1.
+//
+// Trigger mode: connections are registered once, edge-triggered, for input AND output. The
+// state machine already runs each one until recv() or send() says EAGAIN, as edge triggering
+// requires, and epoll_ctl() is never needed again when it switches direction. The listener
+// stays level-triggered: a connection left in the backlog (out of descriptors) is reported again.
+//
+// What is still wrong, and fixed later:
+//   - each connection is a hand-written state machine                       → 09_fibers
+//   - no idle timeout: a slow or silent client holds its connection forever → 10_timeout_manager
+#include <sys/epoll.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "app/files.hpp"
+#include "app/session.hpp"
+#include "cache/date_cache.hpp"
+#include "cache/fd_cache.hpp"
+#include "net/event_loop.hpp"
+#include "net/prefork.hpp"
+#include "net/signals.hpp"
+#include "net/startup.hpp"
+
+namespace {
+
+using namespace tenk;
+using Action = app::HttpSession::Action;
+
+// One client connection: its socket, its HTTP session, and how far the response got.
+struct Connection {
+  Connection(int socket, app::FileOpener& files, http::DateSource& dates)
+      : fd(socket), session(files, dates) {}
+
+  int fd;
+  app::HttpSession session;
+  bool responding = false;  // a response is being sent: header_sent/body_sent say how far
+  std::size_t header_sent = 0;
+  std::size_t body_sent = 0;
+};
+
+// Where advance() stopped.
+enum class Progress { WaitRead, WaitWrite, Closed };
+
+// Sends what is left of `data` from `sent` on, with send() `flags`. True when all of it is out;
+// false when the socket is full (errno EAGAIN) or broken (any other errno).
+bool send_rest(int fd, std::string_view data, std::size_t& sent, int flags) {
+  while (sent < data.size()) {
+    ssize_t n = send(fd, data.data() + sent, data.size() - sent, flags);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Sends what is left of the body from `sent` on: a file range with sendfile(), memory with
+// send(). Same results as send_rest(); a file that ends early fails with errno EIO.
+bool send_body_rest(int fd, const app::ResponseBody& body, std::size_t& sent) {
+  if (body.kind != app::ResponseBody::Kind::File) return send_rest(fd, body.memory, sent, 0);
+  while (sent < body.length) {
+    auto offset = static_cast<off_t>(body.file_offset + sent);
+    ssize_t n = sendfile(fd, body.file_fd, &offset, body.length - sent);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) {  // end of file before the promised length: the file shrank
+      errno = EIO;
+      return false;
+    }
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Runs one connection until it would block (or ends): the state machine.
+Progress advance(Connection& connection) {
+  app::HttpSession& session = connection.session;
+  for (;;) {
+    if (connection.responding) {
+      // MSG_MORE while a body follows: header and body leave together.
+      const app::ResponseBody& body = session.body();
+      if (!send_rest(connection.fd, session.header(), connection.header_sent,
+                     body.length > 0 ? MSG_MORE : 0) ||
+          !send_body_rest(connection.fd, body, connection.body_sent)) {
+        return errno == EAGAIN ? Progress::WaitWrite : Progress::Closed;
+      }
+      connection.responding = false;
+      session.sent();
+    }
+    switch (session.next()) {
+      case Action::Receive: {
+        std::span<char> space = session.receive_space();
+        ssize_t got = recv(connection.fd, space.data(), space.size(), 0);
+        if (got > 0) {
+          session.received(static_cast<std::size_t>(got));
+        } else if (got == 0) {
+          session.peer_closed();
+        } else if (errno == EAGAIN) {
+          session.receive_would_block();  // an idle connection gives its buffer back
+          return Progress::WaitRead;
+        } else if (errno != EINTR) {
+          return Progress::Closed;  // reset: nobody is left to answer
+        }
+        break;
+      }
+      case Action::Respond:
+        connection.header_sent = connection.body_sent = 0;
+        connection.responding = true;
+        break;
+      case Action::Close:
+        return Progress::Closed;
+    }
+  }
+}
+
+// What a worker prints on exit: how well the kernel spread connections, and how often the
+// herd woke this worker for nothing.
+struct WorkerCounters {
+  unsigned long accepted = 0;
+  unsigned long empty_wakeups = 0;  // the listener was ready, but accept() found nothing
+} counters;
+
+std::uint32_t listener_events() {
+  const char* exclusive = std::getenv("TENK_EPOLLEXCLUSIVE");
+  std::uint32_t events = EPOLLIN;
+  if (exclusive && exclusive[0] == '1') events |= EPOLLEXCLUSIVE;
+  return events;
+}
+
+void watch(int epoll_fd, int fd, std::uint32_t events) {
+  epoll_event event{};
+  event.events = events;
+  event.data.fd = fd;
+  epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
+}
+
+using ConnectionTable = net::ConnectionTable<Connection>;
+
+// Accepts every pending connection. Returns false when out of descriptors (EMFILE/ENFILE).
+bool accept_connections(int listen_fd, int epoll_fd, ConnectionTable& connections,
+                        app::FileOpener& files, http::DateSource& dates) {
+  for (bool first = true;; first = false) {
+    int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0 && errno == EAGAIN && first) ++counters.empty_wakeups;  // another worker won
+    if (fd < 0) return !net::out_of_descriptors(errno);                // EAGAIN: all accepted
+    ++counters.accepted;
+    connections.add(std::make_unique<Connection>(fd, files, dates));
+    watch(epoll_fd, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
+  }
+}
+
+// Serves connections from listen_fd until a stop signal, then lets responses in flight
+// finish (net::Drain).
+void run_event_loop(int listen_fd, cache::FdCache& files) {
+  cache::CachedDateSource dates;  // one per worker: formats once a second
+  // Indexed by descriptor: epoll hands back the descriptor we registered. The table grows with
+  // the highest descriptor in use instead of stopping at FD_SETSIZE: no wall.
+  ConnectionTable connections;
+  int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  watch(epoll_fd, listen_fd, listener_events());
+  watch(epoll_fd, net::stop_fd(), EPOLLIN);
+  net::Drain drain;
+  net::AcceptPause accept_pause;  // out of descriptors: the listener is out of the interest list
+  epoll_event events[net::kMaxEventsPerWait];
+
+  while (!drain.finished(connections.size())) {
+    if (accept_pause.ends_now() && !drain.draining()) watch(epoll_fd, listen_fd, listener_events());
+    files.prune_if_due();  // the cache's timer
+    // Wakes for the next prune, and every tick while a paused accept or a drain waits for time.
+    int timeout = files.milliseconds_until_prune();
+    if (accept_pause.paused() || drain.draining()) timeout = net::kTickMilliseconds;
+    int ready = epoll_wait(epoll_fd, events, net::kMaxEventsPerWait, timeout);
+    for (int i = 0; i < ready; ++i) {
+      int fd = events[i].data.fd;
+      if (fd == net::stop_fd()) {
+        // Stop: no new connections; idle ones close now, the others finish their response.
+        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, net::stop_fd(), nullptr);
+        // Out of the interest list before closing: a descriptor leaves an epoll set only when
+        // its last holder closes it, and the other workers still hold the listener.
+        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
+        close(listen_fd);
+        drain.begin(connections);
+      } else if (fd == listen_fd) {
+        if (drain.draining()) continue;
+        if (!accept_connections(listen_fd, epoll_fd, connections, files, dates)) {
+          epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
+          accept_pause.begin();
+        }
+      } else if (Connection* connection = connections.find(fd)) {
+        // A connection closed earlier in this batch may have had its number reused by a new
+        // one; advancing the new one once too often is harmless (recv says EAGAIN).
+        if (advance(*connection) == Progress::Closed) connections.close(fd);
+      }
+    }
+  }
+}
+
+// A worker: step 03's event loop in a child process. Never returns.
+[[noreturn]] void run_worker(int listen_fd, cache::FdCache& files, bool quiet) {
+  net::install_stop_signals();  // a stop pipe of its own, not the master's
+  run_event_loop(listen_fd, files);
+  if (!quiet) {
+    std::fprintf(stderr, "worker %d: %lu connections accepted, %lu wakeups found nothing\n",
+                 getpid(), counters.accepted, counters.empty_wakeups);
+  }
+  std::exit(0);
+}
+
+// Returns the worker's pid, or -1 when fork() failed (the master tries again on its next tick).
+pid_t start_worker(int listen_fd, cache::FdCache& files, bool quiet) {
+  pid_t pid = fork();
+  if (pid == 0) run_worker(listen_fd, files, quiet);
+  if (pid < 0) std::perror("tenk: fork");
+  return pid;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  net::ServerSetup server = net::set_up_server(argc, argv, net::kUsesWorkers | net::kUsesFdCache);
+  // Each worker fills its own copy after fork(): one cache per process, no lock.
+  cache::FdCache files(server.root_fd, std::chrono::seconds(server.options.fd_cache_seconds));
+  // The master restarts a worker that dies and forwards a stop signal (net/prefork.hpp).
+  net::run_prefork_master(
+      server, [&] { return start_worker(server.listen_fd, files, server.options.quiet); });
+  return 0;
+}
