@@ -44,6 +44,10 @@ ssize_t sendfile(int out_fd, int in_fd, off_t* offset, std::size_t count) {
   return retry(out_fd, true, [&] { return ::sendfile(out_fd, in_fd, offset, count); });
 }
 
+void wait_readable(int fd) {
+  Scheduler::current()->wait_readable(fd);
+}
+
 void sleep_for(std::chrono::steady_clock::duration length) {
   Scheduler::current()->sleep_until(Clock::now() + length);
 }

@@ -6,10 +6,15 @@
 // when the calling fiber is cancelled while it waits. Call them from a fiber only.
 #pragma once
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
+#include <span>
+
+#include "fiber/scheduler.hpp"
 
 namespace tenk::fiber {
 
@@ -19,6 +24,31 @@ int accept(int listen_fd);
 
 // recv(); 0 at the end of the stream.
 ssize_t recv(int fd, void* buffer, std::size_t length);
+
+// recv() for a caller that gives its buffer back while it waits (an idle HTTP session, see
+// app::HttpSession::receive_would_block): `space()` gives the buffer to receive into, and is
+// asked again after every wait; `before_wait()` runs each time the fiber is about to park.
+template <typename Space, typename BeforeWait>
+ssize_t recv_into(int fd, Space space, BeforeWait before_wait) {
+  Scheduler& scheduler = *Scheduler::current();
+  if (scheduler.pessimistic_io()) {
+    before_wait();
+    scheduler.wait_readable(fd);
+  }
+  for (;;) {
+    std::span<char> buffer = space();
+    const ssize_t got = ::recv(fd, buffer.data(), buffer.size(), 0);
+    if (got >= 0 || (errno != EAGAIN && errno != EINTR)) return got;
+    if (errno == EINTR) continue;
+    before_wait();
+    scheduler.wait_readable(fd);
+  }
+}
+
+// Waits until `fd` is readable, without reading: for a descriptor that is only a signal (a
+// stop pipe). Safe as the first wait on a descriptor, since registering it reports readiness
+// that is already there; afterwards, only after a read said EAGAIN.
+void wait_readable(int fd);
 
 // send() with `flags` (MSG_MORE...); waits until at least one byte can be sent.
 ssize_t send(int fd, const void* data, std::size_t length, int flags);

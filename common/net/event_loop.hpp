@@ -76,6 +76,14 @@ class ConnectionTable {
     }
   }
 
+  // Calls f(connection) for every live connection. `f` must not close any of them.
+  template <typename F>
+  void for_each(F f) {
+    for (std::unique_ptr<Connection>& slot : slots_) {
+      if (slot) f(*slot);
+    }
+  }
+
   std::size_t size() const { return live_; }
 
  private:
@@ -125,9 +133,14 @@ class Drain {
   // close now.
   template <typename Connection>
   void begin(ConnectionTable<Connection>& connections) {
+    begin();
+    connections.stop_all();
+  }
+  // For a server whose connections close themselves (a fiber per connection): the caller
+  // stops them.
+  void begin() {
     draining_ = true;
     deadline_ = Clock::now() + limit_;
-    connections.stop_all();
   }
 
   bool draining() const { return draining_; }

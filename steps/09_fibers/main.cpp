@@ -1,12 +1,14 @@
-// Step 08: open files kept in a cache, pruned by a timer.
+// Step 09: one fiber per connection, written as blocking code, on an epoll I/O manager.
 //
-// Steps 01-07 paid openat2 + fstat + close for every response, for the same few files. Each
-// worker now keeps the descriptors it opened, with their stat, in a cache::FdCache (a multimap
-// from path to open files) and reuses them: a request for a cached file makes no system call
-// to open it. A timer in the event loop prunes the cache every --fd-cache seconds (default 10;
-// 0 turns the cache off): entries unused for a whole period are closed, and entries whose file
-// changed on disk are retired, so a changed file is served as it was for at most about one
-// period (cache/fd_cache.hpp states the staleness exactly).
+// Steps 02-08 bought efficiency with a hand-written state machine: every connection remembers
+// where it stopped (responding, header_sent, body_sent) because the loop must return to epoll
+// whenever a call would block. Here each connection is a fiber (common/fiber) whose code reads
+// like step 01's thread: receive a request, answer it, repeat. When recv() or send() would
+// block, the fiber parks and the scheduler runs another one; its epoll I/O manager wakes the
+// fiber when its socket is ready. The state lives where it belongs: in local variables and
+// the program counter, on the fiber's own 64 KiB stack. Each worker process runs one
+// scheduler; MSG_MORE + sendfile, the date cache and the fd cache (pruned by a fiber of its
+// own) are kept from 06-08.
 //
 // The "new thundering herd": every worker's epoll watches the same listener, so one new
 // connection can wake all of them, and all but one find nothing to accept (EAGAIN). Each
@@ -15,16 +17,10 @@
 // by default so the herd can be measured, and ON with the environment variable
 // TENK_EPOLLEXCLUSIVE=1.
 //
-// Trigger mode: connections are registered once, edge-triggered, for input AND output. The
-// state machine already runs each one until recv() or send() says EAGAIN, as edge triggering
-// requires, and epoll_ctl() is never needed again when it switches direction. The listener
-// stays level-triggered: a connection left in the backlog (out of descriptors) is reported again.
-//
 // What is still wrong, and fixed later:
-//   - each connection is a hand-written state machine                       → 09_fibers
 //   - no idle timeout: a slow or silent client holds its connection forever → 10_timeout_manager
-#include <sys/epoll.h>
-#include <sys/sendfile.h>
+//   - the workers share one listener: the new thundering herd               →
+//   11_parallel_io_managers
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -33,6 +29,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -41,6 +38,8 @@
 #include "app/session.hpp"
 #include "cache/date_cache.hpp"
 #include "cache/fd_cache.hpp"
+#include "fiber/io.hpp"
+#include "fiber/scheduler.hpp"
 #include "net/event_loop.hpp"
 #include "net/prefork.hpp"
 #include "net/signals.hpp"
@@ -49,90 +48,73 @@
 namespace {
 
 using namespace tenk;
+using namespace std::chrono_literals;
 using Action = app::HttpSession::Action;
 
-// One client connection: its socket, its HTTP session, and how far the response got.
+// One client connection: its socket, its HTTP session and the fiber that serves it.
 struct Connection {
   Connection(int socket, app::FileOpener& files, http::DateSource& dates)
       : fd(socket), session(files, dates) {}
 
   int fd;
   app::HttpSession session;
-  bool responding = false;  // a response is being sent: header_sent/body_sent say how far
-  std::size_t header_sent = 0;
-  std::size_t body_sent = 0;
+  fiber::FiberPtr fiber;  // to cancel it when the server stops
 };
 
-// Where advance() stopped.
-enum class Progress { WaitRead, WaitWrite, Closed };
+using ConnectionTable = net::ConnectionTable<Connection>;
 
-// Sends what is left of `data` from `sent` on, with send() `flags`. True when all of it is out;
-// false when the socket is full (errno EAGAIN) or broken (any other errno).
-bool send_rest(int fd, std::string_view data, std::size_t& sent, int flags) {
-  while (sent < data.size()) {
-    ssize_t n = send(fd, data.data() + sent, data.size() - sent, flags);
-    if (n < 0 && errno == EINTR) continue;
+// Sends all of `data`. False when the peer is gone.
+bool send_all(int fd, std::string_view data, int flags) {
+  for (std::size_t sent = 0; sent < data.size();) {
+    ssize_t n = fiber::send(fd, data.data() + sent, data.size() - sent, flags);
     if (n < 0) return false;
     sent += static_cast<std::size_t>(n);
   }
   return true;
 }
 
-// Sends what is left of the body from `sent` on: a file range with sendfile(), memory with
-// send(). Same results as send_rest(); a file that ends early fails with errno EIO.
-bool send_body_rest(int fd, const app::ResponseBody& body, std::size_t& sent) {
-  if (body.kind != app::ResponseBody::Kind::File) return send_rest(fd, body.memory, sent, 0);
-  while (sent < body.length) {
-    auto offset = static_cast<off_t>(body.file_offset + sent);
-    ssize_t n = sendfile(fd, body.file_fd, &offset, body.length - sent);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    if (n == 0) {  // end of file before the promised length: the file shrank
-      errno = EIO;
-      return false;
-    }
-    sent += static_cast<std::size_t>(n);
+// The body: a file range with sendfile(), memory with send(). False when the peer is gone or
+// the file ended before the promised length (it shrank): the connection must then close.
+bool send_body(int fd, const app::ResponseBody& body) {
+  if (body.kind != app::ResponseBody::Kind::File) return send_all(fd, body.memory, 0);
+  auto offset = static_cast<off_t>(body.file_offset);
+  for (std::uint64_t left = body.length; left > 0;) {
+    ssize_t n = fiber::sendfile(fd, body.file_fd, &offset, left);
+    if (n <= 0) return false;
+    left -= static_cast<std::uint64_t>(n);
   }
   return true;
 }
 
-// Runs one connection until it would block (or ends): the state machine.
-Progress advance(Connection& connection) {
-  app::HttpSession& session = connection.session;
+// Requests and responses on one connection until either side ends it: step 01's loop, with
+// fiber-blocking calls.
+void converse(int fd, app::HttpSession& session) {
   for (;;) {
-    if (connection.responding) {
-      // MSG_MORE while a body follows: header and body leave together.
-      const app::ResponseBody& body = session.body();
-      if (!send_rest(connection.fd, session.header(), connection.header_sent,
-                     body.length > 0 ? MSG_MORE : 0) ||
-          !send_body_rest(connection.fd, body, connection.body_sent)) {
-        return errno == EAGAIN ? Progress::WaitWrite : Progress::Closed;
-      }
-      connection.responding = false;
-      session.sent();
-    }
     switch (session.next()) {
       case Action::Receive: {
-        std::span<char> space = session.receive_space();
-        ssize_t got = recv(connection.fd, space.data(), space.size(), 0);
+        // While it waits, an idle session gives its buffer back (receive_would_block).
+        ssize_t got = fiber::recv_into(
+            fd, [&] { return session.receive_space(); }, [&] { session.receive_would_block(); });
         if (got > 0) {
           session.received(static_cast<std::size_t>(got));
         } else if (got == 0) {
           session.peer_closed();
-        } else if (errno == EAGAIN) {
-          session.receive_would_block();  // an idle connection gives its buffer back
-          return Progress::WaitRead;
-        } else if (errno != EINTR) {
-          return Progress::Closed;  // reset: nobody is left to answer
+        } else {
+          return;  // reset: nobody is left to answer
         }
         break;
       }
-      case Action::Respond:
-        connection.header_sent = connection.body_sent = 0;
-        connection.responding = true;
+      case Action::Respond: {
+        // MSG_MORE while a body follows: header and body leave together (step 06).
+        const app::ResponseBody& body = session.body();
+        bool ok =
+            send_all(fd, session.header(), body.length > 0 ? MSG_MORE : 0) && send_body(fd, body);
+        session.sent();
+        if (!ok) return;
         break;
+      }
       case Action::Close:
-        return Progress::Closed;
+        return;
     }
   }
 }
@@ -144,85 +126,78 @@ struct WorkerCounters {
   unsigned long empty_wakeups = 0;  // the listener was ready, but accept() found nothing
 } counters;
 
-std::uint32_t listener_events() {
-  const char* exclusive = std::getenv("TENK_EPOLLEXCLUSIVE");
-  std::uint32_t events = EPOLLIN;
-  if (exclusive && exclusive[0] == '1') events |= EPOLLEXCLUSIVE;
-  return events;
-}
-
-void watch(int epoll_fd, int fd, std::uint32_t events) {
-  epoll_event event{};
-  event.events = events;
-  event.data.fd = fd;
-  epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
-}
-
-using ConnectionTable = net::ConnectionTable<Connection>;
-
-// Accepts every pending connection. Returns false when out of descriptors (EMFILE/ENFILE).
-bool accept_connections(int listen_fd, int epoll_fd, ConnectionTable& connections,
-                        app::FileOpener& files, http::DateSource& dates) {
-  for (bool first = true;; first = false) {
+// Accepts connections until cancelled, a fiber for each. Written out rather than with
+// fiber::accept() to count the herd's empty wakeups, as steps 04-08 do.
+void accept_connections(int listen_fd, ConnectionTable& connections, cache::FdCache& files,
+                        http::DateSource& dates) {
+  fiber::Scheduler& scheduler = *fiber::Scheduler::current();
+  for (bool woken = false;;) {
     int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0 && errno == EAGAIN && first) ++counters.empty_wakeups;  // another worker won
-    if (fd < 0) return !net::out_of_descriptors(errno);                // EAGAIN: all accepted
-    ++counters.accepted;
-    connections.add(std::make_unique<Connection>(fd, files, dates));
-    watch(epoll_fd, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
-  }
-}
-
-// Serves connections from listen_fd until a stop signal, then lets responses in flight
-// finish (net::Drain).
-void run_event_loop(int listen_fd, cache::FdCache& files) {
-  cache::CachedDateSource dates;  // one per worker: formats once a second
-  // Indexed by descriptor: epoll hands back the descriptor we registered. The table grows with
-  // the highest descriptor in use instead of stopping at FD_SETSIZE: no wall.
-  ConnectionTable connections;
-  int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  watch(epoll_fd, listen_fd, listener_events());
-  watch(epoll_fd, net::stop_fd(), EPOLLIN);
-  net::Drain drain;
-  net::AcceptPause accept_pause;  // out of descriptors: the listener is out of the interest list
-  epoll_event events[net::kMaxEventsPerWait];
-
-  while (!drain.finished(connections.size())) {
-    if (accept_pause.ends_now() && !drain.draining()) watch(epoll_fd, listen_fd, listener_events());
-    files.prune_if_due();  // the cache's timer
-    // Wakes for the next prune, and every tick while a paused accept or a drain waits for time.
-    int timeout = files.milliseconds_until_prune();
-    if (accept_pause.paused() || drain.draining()) timeout = net::kTickMilliseconds;
-    int ready = epoll_wait(epoll_fd, events, net::kMaxEventsPerWait, timeout);
-    for (int i = 0; i < ready; ++i) {
-      int fd = events[i].data.fd;
-      if (fd == net::stop_fd()) {
-        // Stop: no new connections; idle ones close now, the others finish their response.
-        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, net::stop_fd(), nullptr);
-        // Out of the interest list before closing: a descriptor leaves an epoll set only when
-        // its last holder closes it, and the other workers still hold the listener.
-        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
-        close(listen_fd);
-        drain.begin(connections);
-      } else if (fd == listen_fd) {
-        if (drain.draining()) continue;
-        if (!accept_connections(listen_fd, epoll_fd, connections, files, dates)) {
-          epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
-          accept_pause.begin();
-        }
-      } else if (Connection* connection = connections.find(fd)) {
-        // A connection closed earlier in this batch may have had its number reused by a new
-        // one; advancing the new one once too often is harmless (recv says EAGAIN).
-        if (advance(*connection) == Progress::Closed) connections.close(fd);
-      }
+    if (fd < 0 && errno == EAGAIN) {
+      if (woken) ++counters.empty_wakeups;  // another worker won
+      scheduler.wait_readable(listen_fd);
+      woken = true;
+      continue;
     }
+    woken = false;
+    if (fd < 0) {
+      if (net::out_of_descriptors(errno)) fiber::sleep_for(net::kAcceptPauseLength);
+      continue;  // EINTR, ECONNABORTED...
+    }
+    ++counters.accepted;
+    Connection& connection = connections.add(std::make_unique<Connection>(fd, files, dates));
+    connection.fiber = scheduler.spawn([&connections, &connection] {
+      // However the fiber ends (done, reset, cancelled), the socket closes and the entry goes.
+      struct End {
+        ConnectionTable& connections;
+        int fd;
+        ~End() {
+          fiber::Scheduler::current()->forget(fd);
+          connections.close(fd);
+        }
+      } end{connections, connection.fd};
+      converse(connection.fd, connection.session);
+    });
   }
 }
 
-// A worker: step 03's event loop in a child process. Never returns.
+// Stops the worker on SIGTERM/SIGINT: no new connections, idle ones close now (their fibers
+// are cancelled), the others finish their response, for at most net::kDrainLimit.
+void stop_on_signal(int listen_fd, ConnectionTable& connections,
+                    std::initializer_list<fiber::FiberPtr> services) {
+  fiber::wait_readable(net::stop_fd());
+  for (const fiber::FiberPtr& service : services) service->cancel();
+  fiber::close(listen_fd);
+  net::Drain drain;
+  drain.begin();
+  connections.for_each([](Connection& connection) {
+    connection.session.stop();
+    if (connection.session.idle()) connection.fiber->cancel();
+  });
+  while (!drain.finished(connections.size())) fiber::sleep_for(net::kTickMilliseconds * 1ms);
+  connections.for_each([](Connection& connection) { connection.fiber->cancel(); });
+}
+
+// A worker's life: a scheduler with the acceptor, the fd-cache pruner and the stop watcher.
+void run_fibers(int listen_fd, cache::FdCache& files) {
+  fiber::Scheduler scheduler;
+  cache::CachedDateSource dates;  // one per worker: formats once a second
+  ConnectionTable connections;
+  fiber::FiberPtr acceptor =
+      scheduler.spawn([&] { accept_connections(listen_fd, connections, files, dates); });
+  fiber::FiberPtr pruner = scheduler.spawn([&] {
+    for (int wait; (wait = files.milliseconds_until_prune()) >= 0; files.prune_if_due()) {
+      fiber::sleep_for(wait * 1ms);
+    }
+  });
+  scheduler.spawn([&] { stop_on_signal(listen_fd, connections, {acceptor, pruner}); });
+  scheduler.run();  // until every fiber has ended
+}
+
+// A worker: a fiber scheduler in a child process. Never returns.
 [[noreturn]] void run_worker(int listen_fd, cache::FdCache& files, bool quiet) {
   net::install_stop_signals();  // a stop pipe of its own, not the master's
-  run_event_loop(listen_fd, files);
+  run_fibers(listen_fd, files);
   if (!quiet) {
     std::fprintf(stderr, "worker %d: %lu connections accepted, %lu wakeups found nothing\n",
                  getpid(), counters.accepted, counters.empty_wakeups);
