@@ -3,13 +3,14 @@
 #   tenk_add_step(FEATURES NONE)                      # no optional feature
 #   tenk_add_step(FEATURES WORKERS)                   # --workers N forks worker processes
 #   tenk_add_step(FEATURES WORKERS FD_CACHE)          # ... and --fd-cache S caches open files
+#   tenk_add_step(FEATURES WORKERS FD_CACHE TIMEOUT)  # ... and --timeout S closes idle ones
 #   tenk_add_step(FEATURES NONE DESCRIPTOR_WALL 1024) # select(): fds >= 1024 get a 503
 #
 # Builds the folder's *.cpp as build/bin/<folder name> and records the step's traits: what the
 # conformance suite (tests/conformance) expects of it. A case that needs a feature the step
 # does not declare is skipped with that reason. FEATURES is required (NONE says so on purpose),
 # so a new step folder cannot silently run without traits: configuring fails instead.
-set(TENK_STEP_FEATURES WORKERS FD_CACHE)  # features the conformance suite knows how to test
+set(TENK_STEP_FEATURES WORKERS FD_CACHE TIMEOUT)  # features the conformance suite knows how to test
 
 function(tenk_add_step)
   cmake_parse_arguments(PARSE_ARGV 0 STEP "" "DESCRIPTOR_WALL" "FEATURES")
@@ -23,11 +24,14 @@ function(tenk_add_step)
   endif()
   set(has_workers false)
   set(has_fd_cache false)
+  set(has_timeout false)
   foreach(feature ${STEP_FEATURES})
     if(feature STREQUAL "WORKERS")
       set(has_workers true)
     elseif(feature STREQUAL "FD_CACHE")
       set(has_fd_cache true)
+    elseif(feature STREQUAL "TIMEOUT")
+      set(has_timeout true)
     elseif(NOT feature STREQUAL "NONE")
       message(FATAL_ERROR "steps/${step}: unknown feature '${feature}' "
                           "(known: NONE ${TENK_STEP_FEATURES})")
@@ -44,7 +48,7 @@ function(tenk_add_step)
 
   string(SUBSTRING ${step} 0 2 number)
   set_property(GLOBAL APPEND PROPERTY TENK_STEPS ${step})
-  # One initializer of the conformance suite's StepTraits: binary, label, wall, workers, cache.
+  # One initializer of the conformance suite's StepTraits, in the order of its fields.
   set_property(GLOBAL APPEND PROPERTY TENK_STEP_TRAITS
-               "{\"${step}\", \"step${number}\", ${wall}, ${has_workers}, ${has_fd_cache}},")
+               "{\"${step}\", \"step${number}\", ${wall}, ${has_workers}, ${has_fd_cache}, ${has_timeout}},")
 endfunction()

@@ -37,6 +37,7 @@ struct StepTraits {
   int descriptor_wall = 0;      // select(): a connection whose fd >= this gets 503 (0: none)
   bool has_workers = false;     // --workers N forks worker processes (prefork)
   bool has_fd_cache = false;    // --fd-cache SECONDS keeps open files between requests
+  bool has_timeout = false;     // --timeout SECONDS closes connections idle that long
   int many_connections = 1000;  // keep-alive connections held at once by ManyConnections
 };
 
@@ -562,6 +563,120 @@ TEST_P(Conformance, FileTruncatedMidResponseNeverHangsOrLies) {
   fs::remove(path);
   expect_still_serving();
 }
+
+// ------------------------------------------------------------------- idle timeouts (--timeout)
+// With --timeout 1 a connection that makes no progress must be closed between 1 and 2 s after
+// its last progress; the bounds below add a margin for a loaded machine.
+
+class IdleTimeout : public Conformance {
+ protected:
+  void SetUp() override {
+    if (!GetParam().has_timeout) GTEST_SKIP() << GetParam().binary << " has no idle timeout";
+    server_ = start({"--timeout", "1"});
+    port_ = server_->port();
+  }
+  // Seconds until the server closes `client`, or a large number if it never does in 6 s.
+  static double seconds_until_closed(Client& client) {
+    const auto start = std::chrono::steady_clock::now();
+    if (!client.closed_by_server(milliseconds(6000))) return 1e9;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+};
+
+TEST_P(IdleTimeout, ASilentConnectionIsClosed) {
+  Client client(port_);
+  const double closed_after = seconds_until_closed(client);
+  EXPECT_GE(closed_after, 0.9);
+  EXPECT_LE(closed_after, 3.0);
+  expect_still_serving();
+}
+
+TEST_P(IdleTimeout, AnIdleKeepAliveConnectionIsClosed) {
+  Client client(port_);
+  client.send(get_request("/hello.txt"));
+  EXPECT_EQ(client.read_response().status, 200);
+  EXPECT_LE(seconds_until_closed(client), 3.0);
+}
+
+TEST_P(IdleTimeout, ASlowlorisClientIsClosedWhileItTrickles) {
+  Client client(port_);
+  const std::string request =
+      get_request("/hello.txt", "X-Padding: " + std::string(200, 'p') + "\r\n");
+  const auto start = std::chrono::steady_clock::now();
+  bool closed = false;
+  for (std::size_t i = 0; i < request.size() && !closed; ++i) {
+    // One byte every 100 ms never adds up to a request or to kProgressBytes in a read.
+    if (!client.send(request.substr(i, 1))) break;
+    closed = client.closed_by_server(milliseconds(100));
+  }
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_TRUE(closed) << "the trickle was never cut off";
+  EXPECT_LE(elapsed, 3.0);
+  expect_still_serving();
+}
+
+TEST_P(IdleTimeout, RequestsKeepAConnectionAlive) {
+  Client client(port_);
+  for (int i = 0; i < 10; ++i) {  // 3 s of requests, 300 ms apart: never idle for a period
+    client.send(get_request("/hello.txt"));
+    EXPECT_EQ(client.read_response().status, 200) << "request " << i;
+    std::this_thread::sleep_for(milliseconds(300));
+  }
+}
+
+TEST_P(IdleTimeout, ASlowReaderThatKeepsReadingGetsEveryByte) {
+  // One 16 MiB response read at ~5 MiB/s: the server is still sending it, and waiting on this
+  // reader, for well over two periods. Only the progress of its sends keeps it alive.
+  const std::string path = DocumentRoot::get().root + "/slow.bin";
+  constexpr std::size_t kSize = 16 << 20;
+  std::ofstream(path, std::ios::binary) << std::string(kSize, 's');
+  Client client(port_);
+  int small = 64 << 10;
+  setsockopt(client.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  client.send(get_request("/slow.bin"));
+  std::string received;
+  std::vector<char> chunk(64 << 10);
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    std::this_thread::sleep_for(milliseconds(12));
+    ssize_t got = recv(client.fd(), chunk.data(), chunk.size(), 0);
+    if (got <= 0) break;
+    received.append(chunk.data(), static_cast<std::size_t>(got));
+    const std::size_t header_end = received.find("\r\n\r\n");
+    if (header_end != std::string::npos && received.size() - header_end - 4 >= kSize) break;
+  }
+  EXPECT_GT(std::chrono::steady_clock::now() - start, seconds(2)) << "not slow enough to test";
+  const std::size_t header_end = received.find("\r\n\r\n");
+  ASSERT_NE(header_end, std::string::npos);
+  EXPECT_EQ(received.size() - header_end - 4, kSize) << "cut off while it kept reading";
+  fs::remove(path);
+}
+
+TEST_P(IdleTimeout, AReaderThatStopsReadingIsClosed) {
+  Client client(port_);
+  int small = 64 << 10;
+  setsockopt(client.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  const std::string request = get_request("/big.bin");
+  client.send(request + request + request + request);  // 4 MiB: far beyond both buffers
+  std::this_thread::sleep_for(milliseconds(3500));     // a zero window, for over 2 periods
+  std::size_t received = 0;
+  char chunk[64 << 10];
+  bool closed = false;
+  for (int i = 0; i < 1000; ++i) {
+    ssize_t got = recv(client.fd(), chunk, sizeof chunk, MSG_DONTWAIT);
+    if (got == 0 || (got < 0 && errno == ECONNRESET)) {
+      closed = true;
+      break;
+    }
+    if (got < 0) break;  // EAGAIN: nothing more buffered and not closed
+    received += static_cast<std::size_t>(got);
+  }
+  EXPECT_TRUE(closed) << "still open after 3.5 s without reading";
+  EXPECT_LT(received, 4u << 20);
+}
+
+INSTANTIATE_TEST_SUITE_P(Steps, IdleTimeout, ::testing::ValuesIn(kSteps), step_name);
 
 TEST_P(Conformance, ManyConcurrentKeepAliveConnections) {
   const int count = GetParam().many_connections;
