@@ -1,6 +1,7 @@
 #include "net/startup.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -26,6 +27,13 @@ ServerSetup set_up_server(int argc, char** argv, unsigned used) {
   setup.listen_fd = open_listener(setup.options);
   fcntl(setup.listen_fd, F_SETFL, fcntl(setup.listen_fd, F_GETFL) | O_NONBLOCK);
   return setup;
+}
+
+int usable_cores() {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return 1;
+  return CPU_COUNT(&allowed) > 0 ? CPU_COUNT(&allowed) : 1;
 }
 
 }  // namespace tenk::net

@@ -23,4 +23,8 @@ struct ServerSetup {
 // inherit O_NONBLOCK on Linux, so this says nothing about connections.
 ServerSetup set_up_server(int argc, char** argv, unsigned used);
 
+// The number of cores this process may run on (its CPU affinity, so taskset counts), at
+// least 1: what "one per core" means for a server that was given a subset of the machine.
+int usable_cores();
+
 }  // namespace tenk::net

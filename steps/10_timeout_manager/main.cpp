@@ -40,6 +40,7 @@
 #include "app/session.hpp"
 #include "cache/date_cache.hpp"
 #include "cache/fd_cache.hpp"
+#include "fiber/drain.hpp"
 #include "fiber/io.hpp"
 #include "fiber/scheduler.hpp"
 #include "net/event_loop.hpp"
@@ -182,14 +183,7 @@ void stop_on_signal(int listen_fd, ConnectionTable& connections,
   fiber::wait_readable(net::stop_fd());
   for (const fiber::FiberPtr& service : services) service->cancel();
   fiber::close(listen_fd);
-  net::Drain drain;
-  drain.begin();
-  connections.for_each([](Connection& connection) {
-    connection.session.stop();
-    if (connection.session.idle()) connection.fiber->cancel();
-  });
-  while (!drain.finished(connections.size())) fiber::sleep_for(net::kTickMilliseconds * 1ms);
-  connections.for_each([](Connection& connection) { connection.fiber->cancel(); });
+  fiber::drain_connections(connections);
 }
 
 // A worker's life: a scheduler with the acceptor, the fd-cache pruner, the timeout reaper and

@@ -1,49 +1,44 @@
-// Step 10: idle timeouts, with Warp's timeout manager.
+// Step 11: one process, one fiber scheduler and epoll I/O manager per core, one acceptor.
 //
-// Steps 01-09 let a connection live as long as its client likes: a slowloris client that
-// sends a byte now and then, or one that connects and never speaks, holds a socket, a session
-// and (here) a fiber forever, and enough of them exhaust the server. Now each connection
-// registers a handle with one timeout manager per worker (common/timeout) and tickles it when
-// it makes progress; a reaper fiber sweeps all handles every --timeout seconds (default 30)
-// and cancels the fiber of any connection idle for a whole period, which unwinds and closes
-// its socket. A connection dies between T and 2T after its last progress.
+// Steps 04-10 ran a process per core, all watching one listener: a new connection can wake
+// every worker, and all but one find nothing to accept (the new thundering herd). Here one
+// process runs --threads I/O threads (default: one per usable core), each with its own fiber
+// scheduler and epoll (GHC's parallel I/O manager). Only thread 0 accepts; it hands each
+// connection to the next thread in turn (round-robin: connections cost alike here, and a
+// least-loaded choice would need counters shared on every request) through a fiber::Handoff,
+// a locked vector plus an eventfd. A connection never leaves its thread, so nothing on the
+// request path is shared: the date cache, fd cache and timeout manager are per thread.
 //
-// What counts as progress (as in Warp, against slowloris): a complete request, or a read of at
-// least kProgressBytes; a connection idle between keep-alive requests counts as inactive. While
-// a response is sent, every send() or sendfile() that moves bytes tickles, so a slow client
-// that keeps reading is never cut off, and one that stops reading (a zero window) times out.
+// Idle timeouts work as in step 10: progress is a complete request, a read of kProgressBytes or
+// a send that moves bytes; each thread's reaper cancels connections idle for a whole period.
 //
-// The "new thundering herd": every worker's epoll watches the same listener, so one new
-// connection can wake all of them, and all but one find nothing to accept (EAGAIN). Each
-// worker counts its accepted connections and its empty wakeups and prints both on exit.
-// EPOLLEXCLUSIVE (Linux >= 4.5) asks the kernel to wake only one waiter per event; it is OFF
-// by default so the herd can be measured, and ON with the environment variable
-// TENK_EPOLLEXCLUSIVE=1.
-//
-// What is still wrong, and fixed later:
-//   - the workers share one listener: the new thundering herd               →
-//   11_parallel_io_managers
+// What is still wrong: see book/12-conclusion.md.
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <span>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "app/files.hpp"
 #include "app/session.hpp"
 #include "cache/date_cache.hpp"
 #include "cache/fd_cache.hpp"
+#include "fiber/drain.hpp"
+#include "fiber/handoff.hpp"
 #include "fiber/io.hpp"
 #include "fiber/scheduler.hpp"
 #include "net/event_loop.hpp"
-#include "net/prefork.hpp"
+#include "net/listener.hpp"
 #include "net/signals.hpp"
 #include "net/startup.hpp"
 #include "timeout/timeout_manager.hpp"
@@ -131,76 +126,87 @@ void converse(int fd, app::HttpSession& session, timeout::Handle& timeout) {
   }
 }
 
-// What a worker prints on exit: how well the kernel spread connections, and how often the
-// herd woke this worker for nothing.
-struct WorkerCounters {
-  unsigned long accepted = 0;
-  unsigned long empty_wakeups = 0;  // the listener was ready, but accept() found nothing
-} counters;
+// One I/O thread: its inbox for handed-over connections and what it prints on exit.
+struct IoThread {
+  fiber::Handoff inbox;
+  unsigned long served = 0;  // connections this thread served
+};
 
-// Accepts connections until cancelled, a fiber for each. Written out rather than with
-// fiber::accept() to count the herd's empty wakeups, as steps 04-08 do.
-void accept_connections(int listen_fd, ConnectionTable& connections, cache::FdCache& files,
-                        http::DateSource& dates, timeout::TimeoutManager& timeouts) {
-  fiber::Scheduler& scheduler = *fiber::Scheduler::current();
-  for (bool woken = false;;) {
-    int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0 && errno == EAGAIN) {
-      if (woken) ++counters.empty_wakeups;  // another worker won
-      scheduler.wait_readable(listen_fd);
-      woken = true;
-      continue;
-    }
-    woken = false;
+// Serves one connection on this thread, in a fiber of its own, until either side ends it.
+void serve(int fd, ConnectionTable& connections, cache::FdCache& files, http::DateSource& dates,
+           timeout::TimeoutManager& timeouts) {
+  Connection& connection = connections.add(std::make_unique<Connection>(fd, files, dates));
+  connection.timeout = timeouts.add([&connection] { connection.fiber->cancel(); });
+  connection.fiber = fiber::Scheduler::current()->spawn([&connections, &connection] {
+    // However the fiber ends (done, reset, cancelled), the socket closes and the entry goes.
+    struct End {
+      ConnectionTable& connections;
+      Connection& connection;
+      ~End() {
+        connection.timeout->cancel();  // never timed out once it has ended
+        fiber::Scheduler::current()->forget(connection.fd);
+        connections.close(connection.fd);
+      }
+    } end{connections, connection};
+    converse(connection.fd, connection.session, *connection.timeout);
+  });
+}
+
+// Thread 0's acceptor: the only place that accepts, so no other thread is woken for nothing.
+// Each connection goes to the next thread in turn: thread 0 serves its share directly, the
+// others get theirs through their inbox.
+void accept_connections(int listen_fd, std::vector<IoThread>& threads,
+                        const std::function<void(int)>& serve_here) {
+  std::size_t next = 0;
+  for (;;) {
+    int fd = fiber::accept(listen_fd);
     if (fd < 0) {
       if (net::out_of_descriptors(errno)) fiber::sleep_for(net::kAcceptPauseLength);
       continue;  // EINTR, ECONNABORTED...
     }
-    ++counters.accepted;
-    Connection& connection = connections.add(std::make_unique<Connection>(fd, files, dates));
-    connection.timeout = timeouts.add([&connection] { connection.fiber->cancel(); });
-    connection.fiber = scheduler.spawn([&connections, &connection] {
-      // However the fiber ends (done, reset, cancelled), the socket closes and the entry goes.
-      struct End {
-        ConnectionTable& connections;
-        Connection& connection;
-        ~End() {
-          connection.timeout->cancel();  // never timed out once it has ended
-          fiber::Scheduler::current()->forget(connection.fd);
-          connections.close(connection.fd);
-        }
-      } end{connections, connection};
-      converse(connection.fd, connection.session, *connection.timeout);
-    });
+    if (next == 0) {
+      serve_here(fd);
+    } else if (!threads[next].inbox.push(fd)) {
+      ::close(fd);  // that thread is stopping
+    }
+    next = (next + 1) % threads.size();
   }
 }
 
-// Stops the worker on SIGTERM/SIGINT: no new connections, idle ones close now (their fibers
-// are cancelled), the others finish their response, for at most net::kDrainLimit.
-void stop_on_signal(int listen_fd, ConnectionTable& connections,
+// Stops this thread on SIGTERM/SIGINT (every thread watches the stop pipe): no new
+// connections, idle ones close now (their fibers are cancelled), the others finish their
+// response, for at most net::kDrainLimit.
+void stop_on_signal(IoThread& self, int listen_fd, ConnectionTable& connections,
                     std::initializer_list<fiber::FiberPtr> services) {
   fiber::wait_readable(net::stop_fd());
-  for (const fiber::FiberPtr& service : services) service->cancel();
-  fiber::close(listen_fd);
-  net::Drain drain;
-  drain.begin();
-  connections.for_each([](Connection& connection) {
-    connection.session.stop();
-    if (connection.session.idle()) connection.fiber->cancel();
-  });
-  while (!drain.finished(connections.size())) fiber::sleep_for(net::kTickMilliseconds * 1ms);
-  connections.for_each([](Connection& connection) { connection.fiber->cancel(); });
+  for (const fiber::FiberPtr& service : services) {
+    if (service) service->cancel();
+  }
+  if (listen_fd >= 0) fiber::close(listen_fd);
+  self.inbox.close();
+  fiber::drain_connections(connections);
 }
 
-// A worker's life: a scheduler with the acceptor, the fd-cache pruner, the timeout reaper and
-// the stop watcher.
-void run_fibers(int listen_fd, cache::FdCache& files, std::chrono::seconds timeout_period) {
+// An I/O thread's life, all its own: a scheduler with the inbox receiver, the fd-cache pruner,
+// the timeout reaper, the stop watcher and, on thread 0 only, the acceptor.
+void run_io_thread(std::size_t index, std::vector<IoThread>& threads, int listen_fd,
+                   const net::ServerSetup& server) {
+  IoThread& self = threads[index];
   fiber::Scheduler scheduler;
-  cache::CachedDateSource dates;  // one per worker: formats once a second
+  cache::CachedDateSource dates;
+  cache::FdCache files(server.root_fd, std::chrono::seconds(server.options.fd_cache_seconds));
   timeout::TimeoutManager timeouts;
   ConnectionTable connections;
-  fiber::FiberPtr acceptor =
-      scheduler.spawn([&] { accept_connections(listen_fd, connections, files, dates, timeouts); });
+  auto serve_here = [&](int fd) {
+    ++self.served;
+    serve(fd, connections, files, dates, timeouts);
+  };
+  fiber::FiberPtr acceptor =  // thread 0 only
+      index == 0 ? scheduler.spawn([&] { accept_connections(listen_fd, threads, serve_here); })
+                 : nullptr;
+  fiber::FiberPtr receiver = scheduler.spawn([&] {
+    for (;;) std::ranges::for_each(self.inbox.receive(), serve_here);
+  });
   fiber::FiberPtr pruner = scheduler.spawn([&] {
     for (int wait; (wait = files.milliseconds_until_prune()) >= 0; files.prune_if_due()) {
       fiber::sleep_for(wait * 1ms);
@@ -208,42 +214,37 @@ void run_fibers(int listen_fd, cache::FdCache& files, std::chrono::seconds timeo
   });
   fiber::FiberPtr reaper = scheduler.spawn([&] {
     for (;;) {
-      fiber::sleep_for(timeout_period);
+      fiber::sleep_for(std::chrono::seconds(server.options.timeout_seconds));
       timeouts.sweep();  // idle for a whole period: cancelled
     }
   });
-  scheduler.spawn([&] { stop_on_signal(listen_fd, connections, {acceptor, pruner, reaper}); });
+  scheduler.spawn([&] {
+    stop_on_signal(self, index == 0 ? listen_fd : -1, connections,
+                   {acceptor, receiver, pruner, reaper});
+  });
   scheduler.run();  // until every fiber has ended
-}
-
-// A worker: a fiber scheduler in a child process. Never returns.
-[[noreturn]] void run_worker(int listen_fd, cache::FdCache& files, const net::Options& options) {
-  net::install_stop_signals();  // a stop pipe of its own, not the master's
-  run_fibers(listen_fd, files, std::chrono::seconds(options.timeout_seconds));
-  if (!options.quiet) {
-    std::fprintf(stderr, "worker %d: %lu connections accepted, %lu wakeups found nothing\n",
-                 getpid(), counters.accepted, counters.empty_wakeups);
-  }
-  std::exit(0);
-}
-
-// Returns the worker's pid, or -1 when fork() failed (the master tries again on its next tick).
-pid_t start_worker(int listen_fd, cache::FdCache& files, const net::Options& options) {
-  pid_t pid = fork();
-  if (pid == 0) run_worker(listen_fd, files, options);
-  if (pid < 0) std::perror("tenk: fork");
-  return pid;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   net::ServerSetup server =
-      net::set_up_server(argc, argv, net::kUsesWorkers | net::kUsesFdCache | net::kUsesTimeout);
-  // Each worker fills its own copy after fork(): one cache per process, no lock.
-  cache::FdCache files(server.root_fd, std::chrono::seconds(server.options.fd_cache_seconds));
-  // The master restarts a worker that dies and forwards a stop signal (net/prefork.hpp).
-  net::run_prefork_master(server,
-                          [&] { return start_worker(server.listen_fd, files, server.options); });
+      net::set_up_server(argc, argv, net::kUsesThreads | net::kUsesFdCache | net::kUsesTimeout);
+  // Default: one per core this process may run on (taskset counts); two on one core take turns.
+  const auto count = static_cast<std::size_t>(server.options.threads > 0 ? server.options.threads
+                                                                         : net::usable_cores());
+  std::vector<IoThread> threads(count);
+  net::announce_listening(server.options, server.listen_fd);
+  std::vector<std::thread> others;
+  for (std::size_t i = 1; i < count; ++i) {
+    others.emplace_back(run_io_thread, i, std::ref(threads), server.listen_fd, std::cref(server));
+  }
+  run_io_thread(0, threads, server.listen_fd, server);  // thread 0 is the main thread
+  for (std::thread& thread : others) thread.join();
+  if (!server.options.quiet) {
+    for (std::size_t i = 0; i < count; ++i) {
+      std::fprintf(stderr, "thread %zu: %lu connections served\n", i, threads[i].served);
+    }
+  }
   return 0;
 }

@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "fiber/handoff.hpp"
 #include "fiber/io.hpp"
 #include "fiber/scheduler.hpp"
 
@@ -298,6 +300,38 @@ TEST(Fiber, CancelledFibersReturnTheirStacks) {
   });
   scheduler.run();
   EXPECT_EQ(scheduler.stacks().in_use(), 0u);
+}
+
+TEST(Handoff, DescriptorsPushedFromAnotherThreadReachAFiberInOrder) {
+  Handoff handoff;
+  Scheduler scheduler;
+  std::vector<int> received;
+  scheduler.spawn([&] {
+    while (received.size() < 100) {
+      for (int fd : handoff.receive()) received.push_back(fd);
+    }
+  });
+  std::thread pusher([&] {
+    for (int i = 0; i < 100; ++i) {
+      EXPECT_TRUE(handoff.push(1000 + i));  // numbers only: nothing is read from them here
+      if (i % 10 == 0) std::this_thread::sleep_for(1ms);
+    }
+  });
+  scheduler.run();
+  pusher.join();
+  ASSERT_EQ(received.size(), 100u);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(received[static_cast<std::size_t>(i)], 1000 + i);
+}
+
+TEST(Handoff, AfterCloseAPushIsRefusedAndLeftoversAreClosed) {
+  Handoff handoff;
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  EXPECT_TRUE(handoff.push(pipe_fds[0]));
+  handoff.close();
+  EXPECT_EQ(fcntl(pipe_fds[0], F_GETFD), -1) << "a descriptor nobody took is closed";
+  EXPECT_FALSE(handoff.push(pipe_fds[1])) << "the pusher keeps it";
+  ::close(pipe_fds[1]);
 }
 
 // Each call touches a 1 KiB frame, so deep recursion walks down the stack page by page.
