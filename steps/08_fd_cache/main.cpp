@@ -4,9 +4,8 @@
 // worker now keeps the descriptors it opened, with their stat, in a cache::FdCache (a multimap
 // from path to open files) and reuses them: a request for a cached file makes no system call
 // to open it. A timer in the event loop prunes the cache every --fd-cache seconds (default 10;
-// 0 turns the cache off): entries unused for a whole period are closed, and entries whose file
-// changed on disk are retired, so a changed file is served as it was for at most about one
-// period (cache/fd_cache.hpp states the staleness exactly).
+// 0 turns the cache off): entries unused for a whole period are closed, and those whose file
+// changed on disk are retired (cache/fd_cache.hpp states the staleness exactly).
 //
 // The "new thundering herd": every worker's epoll watches the same listener, so one new
 // connection can wake all of them, and all but one find nothing to accept (EAGAIN). Each
