@@ -617,6 +617,35 @@ TEST_P(IdleTimeout, ASlowlorisClientIsClosedWhileItTrickles) {
   expect_still_serving();
 }
 
+TEST_P(IdleTimeout, AnHonestClientThatTricklesARequestWithinThePeriodIsServed) {
+  // The trickle itself never counts as progress, but the request completes within one period
+  // of the connection's start, and a complete request does.
+  Client client(port_);
+  const std::string request = get_request("/hello.txt");
+  const std::size_t piece = request.size() / 8 + 1;
+  for (std::size_t at = 0; at < request.size(); at += piece) {
+    ASSERT_TRUE(client.send(request.substr(at, piece)));
+    std::this_thread::sleep_for(milliseconds(80));  // ~0.7 s for the whole request
+  }
+  EXPECT_EQ(client.read_response().status, 200);
+}
+
+TEST_P(IdleTimeout, LegitClientsAreServedWhileAThousandSlowlorisClientsWait) {
+  std::vector<std::unique_ptr<Client>> slow;
+  for (int i = 0; i < 1000; ++i) {
+    slow.push_back(std::make_unique<Client>(port_));
+    ASSERT_TRUE(slow.back()->send("GET /hello.txt HTTP/1.1\r\nHost: te"));  // never finished
+  }
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(round_trip(port_, get_request("/hello.txt")).status, 200) << "request " << i;
+  }
+  std::this_thread::sleep_for(milliseconds(2500));  // past 2T: every slow client is dropped
+  int dropped = 0;
+  for (auto& client : slow) dropped += client->closed_by_server(milliseconds(10)) ? 1 : 0;
+  EXPECT_EQ(dropped, 1000);
+  expect_still_serving();
+}
+
 TEST_P(IdleTimeout, RequestsKeepAConnectionAlive) {
   Client client(port_);
   for (int i = 0; i < 10; ++i) {  // 3 s of requests, 300 ms apart: never idle for a period
