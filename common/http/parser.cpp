@@ -23,6 +23,8 @@
 #include <cstring>
 #include <limits>
 
+#include "http/chars.hpp"
+
 namespace tenk::http {
 
 // clang-format off
@@ -89,16 +91,6 @@ constexpr std::array<bool, 256> kFieldValueChar = [] {
   return table;
 }();
 
-// Hex digit values for chunk sizes; -1 for anything else.
-constexpr std::array<signed char, 256> kHexValue = [] {
-  std::array<signed char, 256> table{};
-  table.fill(-1);
-  for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<signed char>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) table[c] = static_cast<signed char>(c - 'a' + 10);
-  for (int c = 'A'; c <= 'F'; ++c) table[c] = static_cast<signed char>(c - 'A' + 10);
-  return table;
-}();
-
 // The end of the field value that starts at `p`: the first byte in [p, end) that may not be in
 // a value (for a well-formed line, the CR of its CRLF), or `end`. This one scan both finds the
 // line end and checks every value byte, so it takes memchr's place and must keep its pace: a
@@ -142,10 +134,6 @@ bool is_token(std::string_view s) {
 // target can never smuggle a line end or be read differently by a server behind us.
 bool is_target_char(char c) {
   return c > 0x20 && c < 0x7F;
-}
-
-bool is_ows(char c) {
-  return c == ' ' || c == '\t';
 }
 
 std::string_view trim_ows(std::string_view s) {
@@ -523,8 +511,8 @@ bool parse_chunk_size(std::string_view line, std::uint64_t& size) {
   std::size_t i = 0;
   size = 0;
   for (; i < line.size(); ++i) {
-    const int digit = kHexValue[static_cast<unsigned char>(line[i])];
-    if (digit < 0) break;
+    const unsigned char digit = kHexValue[static_cast<unsigned char>(line[i])];
+    if (digit == kNotHex) break;
     if (i == 16) return false;  // more than 64 bits, even if they are leading zeros
     size = size << 4 | static_cast<std::uint64_t>(digit);
   }
