@@ -224,7 +224,7 @@ def write_reports(ctx, results, load_before):
         write_crosscheck_md(ctx, results.cross)
     if "deterministic" in ctx.scenarios:
         write_csv(ctx.out / "deterministic.csv", results.det_rows, DETERMINISTIC_FIELDS)
-    plots(ctx, summaries)
+    plots(ctx, summaries, results)
     write_machine_txt(ctx, load_before)
     write_results_md(ctx, summaries, results)
     return summaries

@@ -202,7 +202,7 @@ def write_results_md(ctx, summaries, results):
     if any(s.kind == "floor" for s in ctx.servers):
         md += floor_check_md(results.floor_flags)
     if ctx.plots:
-        md += ["## Plots", "", " ".join(f"[{name}.svg]({name}.svg)" for name in ctx.plots), ""]
+        md += ["## Plots", "", " ".join(f"[{name}.svg]({name}.svg) ([png]({name}.png))" for name in ctx.plots), ""]
     if ctx.notes:
         md += ["## Notes", ""] + [f"- {note}" for note in ctx.notes] + [""]
     (ctx.out / "results.md").write_text("\n".join(md))

@@ -97,8 +97,13 @@ def floor_check(summaries, scenario_names, servers, det_rows=()):
                 continue
             if beats((s["rps_median"], s["rps_min"], s["rps_max"]),
                      (floor["rps_median"], floor["rps_min"], floor["rps_max"])):
-                lines.append(f"{scenario}: {server} {s['rps_median']:,.0f} req/s beats the floor's "
-                             f"{floor['rps_median']:,.0f} by more than the spread")
+                line = (f"{scenario}: {server} {s['rps_median']:,.0f} req/s beats the floor's "
+                        f"{floor['rps_median']:,.0f} by more than the spread")
+                mine, floors = s.get("cpu_us_per_request"), floor.get("cpu_us_per_request")
+                if mine is not None and floors is not None and mine > floors:
+                    line += (f", with more CPU per request ({mine:.1f} µs against {floors:.1f}): the "
+                             "difference lies outside the server's own work (client, kernel, timing)")
+                lines.append(line)
             cpu = [x.get(k) for x in (s, floor) for k in ("cpu_us_per_request", "cpu_us_per_request_min",
                                                           "cpu_us_per_request_max")]
             if None not in cpu and beats(cpu[:3], cpu[3:], lower_is_better=True):

@@ -96,9 +96,15 @@ class FloorCheck(unittest.TestCase):
         self.assertFalse(summary.beats((5.0, 5.0, 5.0), (4.0, 4.0, 4.0), lower_is_better=True))
 
     def test_a_server_faster_than_the_floor_is_flagged(self):
-        flags = summary.floor_check(self.summaries([130.0, 131.0, 129.0], [100.0, 101.0, 99.0]),
+        flags = summary.floor_check(self.summaries([130.0, 131.0, 129.0], [100.0, 101.0, 99.0], server_cpu=(3.9,)),
                                     ["seed"], ["03_epoll", "floor"])
         self.assertEqual(flags, ["seed: 03_epoll 130 req/s beats the floor's 100 by more than the spread"])
+
+    def test_a_faster_server_with_more_cpu_says_so(self):
+        flags = summary.floor_check(self.summaries([130.0, 131.0, 129.0], [100.0, 101.0, 99.0]),
+                                    ["seed"], ["03_epoll", "floor"])
+        self.assertTrue(flags[0].endswith("with more CPU per request (5.0 µs against 4.0): the difference lies "
+                                          "outside the server's own work (client, kernel, timing)"))
 
     def test_less_cpu_than_the_floor_is_flagged(self):
         flags = summary.floor_check(self.summaries([90.0], [100.0], server_cpu=(3.0,), floor_cpu=(4.0,)),
