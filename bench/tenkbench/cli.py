@@ -19,7 +19,7 @@ from .servers import ServerSpec
 USAGE = """\
 bench/run [STEP...] [--smoke | --micro | --deterministic [--update-expectations]]
           [--repeat N] [--scenarios a,b] [--servers x,y] [--server-cpu CPUS] [--client-cpu CPUS]
-          [--out DIR]
+          [--max-wait SECONDS] [--out DIR]
 
   (no STEP)     the whole ladder: every step, nginx, lighttpd, the floor (about 15 minutes)
   STEP...       a one-step run: those steps, the step before the first one, the floor (~1 minute)

@@ -175,7 +175,11 @@ HOW_TO_READ = """\
   above FD_SETSIZE connections; connect/timeout mean refused or never answered.
 - **syscalls/req** (seed, close) comes from a separate, shorter run under strace -f -c, with a
   no-load run's calls subtracted; see the system-calls section and syscalls.csv.
+- **instructions/req, syscalls/req** in the c1 table are the deterministic counts: one client, one
+  request at a time on one keep-alive connection, under callgrind (user-space instructions) and
+  strace; they do not move with the machine's noise (see the section near the end).
 - ⚠ after a server's name: it did not exit cleanly on SIGTERM in at least one run (see results.csv).
+- The floor check (near the end) lists every scenario where a server beat the floor.
 """
 
 
