@@ -50,8 +50,11 @@ FiberPtr Scheduler::spawn(std::function<void()> body) {
   raw->scheduler_ = this;
   raw->body_ = std::move(body);
   raw->self_ = fiber;
+  sanitizers::create(raw->sanitizer_);
+  boost::context::stack_context stack;
   raw->context_ = boost::context::fiber(
-      std::allocator_arg, PooledStack(stacks_), [raw](boost::context::fiber&& back) {
+      std::allocator_arg, PooledStack(stacks_, &stack), [this, raw](boost::context::fiber&& back) {
+        sanitizers::after_switch(raw->sanitizer_, &sanitizer_);
         raw->back_ = std::move(back);
         try {
           raw->body_();
@@ -63,8 +66,11 @@ FiberPtr Scheduler::spawn(std::function<void()> body) {
           raw->error_ = std::current_exception();
         }
         raw->done_ = true;
+        sanitizers::before_switch(raw->sanitizer_, sanitizer_, /*from_ends=*/true);
         return std::move(raw->back_);
       });
+  raw->sanitizer_.stack_bottom = static_cast<char*>(stack.sp) - stack.size;
+  raw->sanitizer_.stack_size = stack.size;
   ++live_;
   runnable_.push_back(raw);
   return fiber;
@@ -72,6 +78,7 @@ FiberPtr Scheduler::spawn(std::function<void()> body) {
 
 void Scheduler::run() {
   current_scheduler = this;
+  sanitizers::adopt_current_thread(sanitizer_);
   while (live_ > 0) {
     while (!runnable_.empty()) {
       Fiber* fiber = runnable_.front();
@@ -93,7 +100,9 @@ void Scheduler::run() {
 
 void Scheduler::resume(Fiber& fiber) {
   running_ = &fiber;
+  sanitizers::before_switch(sanitizer_, fiber.sanitizer_);
   fiber.context_ = std::move(fiber.context_).resume();
+  sanitizers::after_switch(sanitizer_);
   running_ = nullptr;
   if (fiber.done_) finish(fiber);
 }
@@ -101,6 +110,7 @@ void Scheduler::resume(Fiber& fiber) {
 void Scheduler::finish(Fiber& fiber) {
   FiberPtr keep = std::move(fiber.self_);  // the last owner may be this very reference
   --live_;
+  sanitizers::destroy(fiber.sanitizer_);
   fiber.body_ = nullptr;  // its captures go now, not when the last handle does
   for (auto& [joiner, token] : fiber.joiners_) {
     if (joiner->parked_ && joiner->wait_token_ == token) wake(*joiner);
@@ -132,7 +142,13 @@ void Scheduler::check_cancelled(Fiber& fiber) {
 
 void Scheduler::park(Fiber& fiber) {
   fiber.parked_ = true;
+  switch_to_scheduler(fiber);
+}
+
+void Scheduler::switch_to_scheduler(Fiber& fiber) {
+  sanitizers::before_switch(fiber.sanitizer_, sanitizer_);
   fiber.back_ = std::move(fiber.back_).resume();
+  sanitizers::after_switch(fiber.sanitizer_);
 }
 
 void Scheduler::wake(Fiber& fiber) {
@@ -152,7 +168,7 @@ void Scheduler::yield() {
   Fiber& fiber = running_fiber();
   check_cancelled(fiber);
   runnable_.push_back(&fiber);
-  fiber.back_ = std::move(fiber.back_).resume();
+  switch_to_scheduler(fiber);
   check_cancelled(fiber);
 }
 

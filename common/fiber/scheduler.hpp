@@ -38,6 +38,7 @@
 #include <queue>
 #include <vector>
 
+#include "fiber/sanitizers.hpp"
 #include "fiber/stack_pool.hpp"
 
 namespace tenk::fiber {
@@ -71,6 +72,7 @@ class Fiber : public std::enable_shared_from_this<Fiber> {
   std::uint32_t wait_token_ = 0;  // changes on every wake: stale timers and joins are ignored
   int wait_fd_ = -1;              // the descriptor it waits on, if any
   std::exception_ptr error_;      // an exception that ended the fiber, for join()
+  sanitizers::Context sanitizer_;
   std::vector<std::pair<std::shared_ptr<Fiber>, std::uint32_t>> joiners_;
 };
 
@@ -126,6 +128,7 @@ class Scheduler {
 
   void resume(Fiber& fiber);
   void park(Fiber& fiber);
+  void switch_to_scheduler(Fiber& fiber);  // from the running fiber back to run()
   void wake(Fiber& fiber);
   void finish(Fiber& fiber);
   void wait_on(int fd, bool write);
@@ -136,6 +139,7 @@ class Scheduler {
   static void check_cancelled(Fiber& fiber);
 
   StackPool stacks_;
+  sanitizers::Context sanitizer_;  // the scheduler's own stack (the thread's)
   int epoll_fd_;
   bool pessimistic_io_;
   Fiber* running_ = nullptr;

@@ -43,14 +43,21 @@ class StackPool {
 };
 
 // The stack allocator Boost.Context is given: a handle on a pool (copied into each fiber).
+// `allocated`, if given, learns the stack it hands out (the sanitizers need its bounds).
 class PooledStack {
  public:
-  explicit PooledStack(StackPool& pool) : pool_(&pool) {}
-  boost::context::stack_context allocate() { return pool_->allocate(); }
+  explicit PooledStack(StackPool& pool, boost::context::stack_context* allocated = nullptr)
+      : pool_(&pool), allocated_(allocated) {}
+  boost::context::stack_context allocate() {
+    boost::context::stack_context stack = pool_->allocate();
+    if (allocated_) *allocated_ = stack;
+    return stack;
+  }
   void deallocate(boost::context::stack_context& stack) noexcept { pool_->deallocate(stack); }
 
  private:
   StackPool* pool_;
+  boost::context::stack_context* allocated_;
 };
 
 }  // namespace tenk::fiber
