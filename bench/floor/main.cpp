@@ -132,10 +132,10 @@ std::int64_t NowMs() {
 
 // What the floor remembers per connection: no request bytes, only what it still owes.
 struct Connection {
-  std::uint64_t unsent = 0;    // response bytes owed to the client
-  std::uint32_t send_pos = 0;  // offset, inside one response, of the next byte to send
-  std::uint8_t matched = 0;    // terminator bytes matched at the end of the last read
-  bool writing = false;        // the socket buffer was full: waiting for EPOLLOUT, not reading
+  std::uint64_t unsent = 0;      // response bytes owed to the client
+  std::uint32_t send_pos = 0;    // offset, inside one response, of the next byte to send
+  std::uint8_t matched = 0;      // terminator bytes matched at the end of the last read
+  bool writing = false;          // the socket buffer was full: waiting for EPOLLOUT, not reading
   bool close_when_sent = false;  // a request said "Connection: close"
   bool watched = false;          // in the epoll set (not yet, right after accept)
 };
@@ -156,7 +156,8 @@ bool AsksToClose(const char* data, std::size_t len) {
   };
   const char* const end = data + len;
   for (const char* p = data; p < end;) {
-    const char* line = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    const char* line =
+        static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     if (line == nullptr) return false;
     p = line + 1;
     if (starts_with(p, end, kName)) {
