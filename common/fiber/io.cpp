@@ -33,7 +33,8 @@ int accept(int listen_fd) {
 }
 
 ssize_t recv(int fd, void* buffer, std::size_t length) {
-  return retry(fd, false, [&] { return ::recv(fd, buffer, length, 0); });
+  return recv_into(
+      fd, [&] { return std::span<char>(static_cast<char*>(buffer), length); }, [] {});
 }
 
 ssize_t send(int fd, const void* data, std::size_t length, int flags) {

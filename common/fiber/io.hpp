@@ -28,6 +28,9 @@ ssize_t recv(int fd, void* buffer, std::size_t length);
 // recv() for a caller that gives its buffer back while it waits (an idle HTTP session, see
 // app::HttpSession::receive_would_block): `space()` gives the buffer to receive into, and is
 // asked again after every wait; `before_wait()` runs each time the fiber is about to park.
+// Optimistic, with one saving: after a read that drained the socket (it returned less than
+// it asked for, or EAGAIN) the fiber parks at once instead of trying a read that could only
+// say EAGAIN (Scheduler::may_have_input).
 template <typename Space, typename BeforeWait>
 ssize_t recv_into(int fd, Space space, BeforeWait before_wait) {
   Scheduler& scheduler = *Scheduler::current();
@@ -36,12 +39,15 @@ ssize_t recv_into(int fd, Space space, BeforeWait before_wait) {
     scheduler.wait_readable(fd);
   }
   for (;;) {
+    if (!scheduler.may_have_input(fd)) {
+      before_wait();
+      scheduler.wait_readable(fd);
+    }
     std::span<char> buffer = space();
     const ssize_t got = ::recv(fd, buffer.data(), buffer.size(), 0);
+    if (got > 0 && static_cast<std::size_t>(got) < buffer.size()) scheduler.drained(fd);
     if (got >= 0 || (errno != EAGAIN && errno != EINTR)) return got;
-    if (errno == EINTR) continue;
-    before_wait();
-    scheduler.wait_readable(fd);
+    if (errno == EAGAIN) scheduler.drained(fd);
   }
 }
 

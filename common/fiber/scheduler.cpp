@@ -247,6 +247,8 @@ void Scheduler::poll_io(int timeout_ms) {
   for (int i = 0; i < ready; ++i) {
     Waiters& slot = waiters(events[i].data.fd);
     const std::uint32_t what = events[i].events;
+    if (what & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) slot.may_have_input = true;
+    if (what & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) slot.input_ended = true;
     if (slot.reader && (what & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) wake(*slot.reader);
     if (slot.writer && (what & (EPOLLOUT | EPOLLHUP | EPOLLERR))) wake(*slot.writer);
   }

@@ -107,6 +107,19 @@ class Scheduler {
   // so that a new descriptor with the same number starts fresh.
   void forget(int fd);
 
+  // Readiness bookkeeping for optimistic reads (io.hpp). A read that returned less than it
+  // asked for drained the socket: until epoll reports new input, another read would only say
+  // EAGAIN, so the reader may park at once and save that call. Edge triggering makes this
+  // safe: input that arrives after the drain raises an event, which poll_io() records here even
+  // when no fiber waits yet.
+  // A peer that closed (or an error) stays readable for good: its end of stream may sit behind
+  // the data a short read took, reported by the same event.
+  bool may_have_input(int fd) {
+    const Waiters& slot = waiters(fd);
+    return slot.may_have_input || slot.input_ended;
+  }
+  void drained(int fd) { waiters(fd).may_have_input = false; }
+
   bool pessimistic_io() const { return pessimistic_io_; }
   std::size_t live_fibers() const { return live_; }
   const StackPool& stacks() const { return stacks_; }
@@ -117,7 +130,9 @@ class Scheduler {
   struct Waiters {
     Fiber* reader = nullptr;
     Fiber* writer = nullptr;
-    bool registered = false;  // in the epoll interest list
+    bool registered = false;     // in the epoll interest list
+    bool may_have_input = true;  // no read has drained it since epoll last reported input
+    bool input_ended = false;    // epoll reported the peer\'s close or an error
   };
   struct Timer {
     Clock::time_point deadline;
