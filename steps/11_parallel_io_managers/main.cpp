@@ -11,7 +11,6 @@
 //
 // Idle timeouts work as in step 10: progress is a complete request, a read of kProgressBytes or
 // a send that moves bytes; each thread's reaper cancels connections idle for a whole period.
-//
 // What is still wrong: see book/12-conclusion.md.
 #include <sys/socket.h>
 #include <unistd.h>
@@ -91,8 +90,7 @@ bool send_body(int fd, const app::ResponseBody& body, timeout::Handle& timeout) 
   return true;
 }
 
-// Requests and responses on one connection until either side ends it: step 01's loop, with
-// fiber-blocking calls.
+// Requests and responses on one connection: step 01's loop, with fiber-blocking calls.
 void converse(int fd, app::HttpSession& session, timeout::Handle& timeout) {
   for (;;) {
     switch (session.next()) {
@@ -126,10 +124,12 @@ void converse(int fd, app::HttpSession& session, timeout::Handle& timeout) {
   }
 }
 
-// One I/O thread: its inbox for handed-over connections and what it prints on exit.
+// One I/O thread. Its scheduler and inbox are made by main() before the first accept: a thread
+// that starts late must not find every descriptor taken.
 struct IoThread {
+  fiber::Scheduler scheduler;
   fiber::Handoff inbox;
-  unsigned long served = 0;  // connections this thread served
+  unsigned long served = 0;  // connections this thread served, printed on exit
 };
 
 // Serves one connection on this thread, in a fiber of its own, until either side ends it.
@@ -192,7 +192,7 @@ void stop_on_signal(IoThread& self, int listen_fd, ConnectionTable& connections,
 void run_io_thread(std::size_t index, std::vector<IoThread>& threads, int listen_fd,
                    const net::ServerSetup& server) {
   IoThread& self = threads[index];
-  fiber::Scheduler scheduler;
+  fiber::Scheduler& scheduler = self.scheduler;
   cache::CachedDateSource dates;
   cache::FdCache files(server.root_fd, std::chrono::seconds(server.options.fd_cache_seconds));
   timeout::TimeoutManager timeouts;
