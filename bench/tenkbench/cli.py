@@ -11,17 +11,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from .config import BIN, HERD_RUN, PEERS, PROFILES, QUIET_LOAD, QUIET_WAIT_MAX_S, REPO, SCENARIOS, \
-    SMOKE_HERD_RUN, SMOKE_SYSCALL_RUNS, STUDIES, SYSCALL_RUNS
+from .config import BIN, DEFAULT_VARIANT_SCENARIOS, DEFAULT_VARIANTS, HERD_RUN, PEERS, PROFILES, QUIET_LOAD, \
+    QUIET_WAIT_MAX_S, REPO, SCENARIOS, SMOKE_HERD_RUN, SMOKE_SYSCALL_RUNS, STUDIES, SYSCALL_RUNS, VARIANTS
 from .machine import describe_machine
-from .servers import ServerSpec
+from .servers import ServerSpec, binary_mentions, split_variant, variant_spec
 
 USAGE = """\
 bench/run [STEP...] [--smoke | --micro | --deterministic [--update-expectations]]
           [--repeat N] [--scenarios a,b] [--servers x,y] [--server-cpu CPUS] [--client-cpu CPUS]
           [--max-wait SECONDS] [--out DIR]
 
-  (no STEP)     the whole ladder: every step, nginx, lighttpd, the floor (about 15 minutes)
+  (no STEP)     the whole ladder: every step, nginx, lighttpd, the floor (about 15 minutes), and
+                09_fibers+pessimistic (09 with TENK_PESSIMISTIC_IO=1) in seed, c1 and the
+                deterministic counts
   STEP...       a one-step run: those steps, the step before the first one, the floor (~1 minute)
   --smoke       tiny counts, the floor and the last step, results in a temporary folder (CI)
   --micro       only the micro benchmarks (build/bin/tenk_micro), JSON into the results folder
@@ -33,6 +35,12 @@ bench/run [STEP...] [--smoke | --micro | --deterministic [--update-expectations]
   --update-expectations
                 with --deterministic: write the measured counts of the steps and the floor into
                 bench/expectations.json (after a change that moves them on purpose)
+  --servers     also STEP+pessimistic for the fiber steps (09-11): the same binary with
+                TENK_PESSIMISTIC_IO=1 (wait for readiness before every call)
+  --server-cpu, --client-cpu
+                taskset CPU lists (0, 2-3, 0,2,4): the prefork steps get --workers and nginx
+                worker_processes = the server CPUs, step 11 one thread per server CPU (its default:
+                the CPUs it may run on), loadgen one thread per client CPU
 """
 
 
@@ -50,7 +58,8 @@ def parse_args(argv):
     parser.add_argument("--repeat", type=positive_int, help="repeats (default 3; 1 for a one-step run or --smoke)")
     parser.add_argument("--scenarios", type=comma_list, help="a,b: scenarios and studies to run: "
                         + ", ".join([s.name for s in SCENARIOS] + list(STUDIES)))
-    parser.add_argument("--servers", type=comma_list, help="x,y: step names, nginx, lighttpd, floor")
+    parser.add_argument("--servers", type=comma_list,
+                        help="x,y: step names, nginx, lighttpd, floor, STEP+pessimistic (09-11)")
     parser.add_argument("--server-cpu", default="0", help="taskset CPU list for the servers (default 0)")
     parser.add_argument("--client-cpu", default="1", help="taskset CPU list for loadgen and wrk (default 1)")
     parser.add_argument("--max-wait", type=int, metavar="SECONDS",
@@ -70,15 +79,37 @@ def parse_args(argv):
         if scenario not in names:
             parser.error(f"unknown scenario {scenario!r}; choose from: {', '.join(names)}")
     for server in args.servers or []:
-        if server not in known_steps + ["floor", *PEERS]:
-            parser.error(f"unknown server {server!r}; choose from: {', '.join(known_steps + ['floor', *PEERS])}")
+        base, variant = split_variant(server)
+        if base not in known_steps + ["floor", *PEERS] or (variant and (variant not in VARIANTS or base not in known_steps)):
+            parser.error(f"unknown server {server!r}; choose from: {', '.join(known_steps + ['floor', *PEERS])}, "
+                         f"or STEP+VARIANT with VARIANT one of: {', '.join(VARIANTS)}")
     if args.smoke and args.steps:
         parser.error("--smoke runs the floor and the last step; name no step")
     if args.update_expectations and not args.deterministic:
         parser.error("--update-expectations goes with --deterministic")
-    if not re.fullmatch(r"[0-9,-]+", args.server_cpu) or not re.fullmatch(r"[0-9,-]+", args.client_cpu):
-        parser.error("--server-cpu and --client-cpu take a taskset CPU list such as 0 or 2-3")
+    for option, value in (("--server-cpu", args.server_cpu), ("--client-cpu", args.client_cpu)):
+        try:
+            cpus = cpu_list(value)
+        except ValueError:
+            parser.error(f"{option} takes a taskset CPU list such as 0, 2-3 or 0,2,4: not {value!r}")
+        if not set(cpus) <= os.sched_getaffinity(0):
+            parser.error(f"{option} {value}: this machine (this process) may only use CPUs "
+                         f"{','.join(map(str, sorted(os.sched_getaffinity(0))))}")
     return args
+
+
+def cpu_list(text):
+    """The CPUs of a taskset CPU list: "0-2,5" -> [0, 1, 2, 5]. Raises ValueError if malformed."""
+    cpus = set()
+    for part in text.split(","):
+        match = re.fullmatch(r"(\d+)(?:-(\d+))?", part.strip())
+        if not match:
+            raise ValueError(f"not a CPU list: {text!r}")
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        if last < first:
+            raise ValueError(f"not a CPU list: {text!r}")
+        cpus.update(range(first, last + 1))
+    return sorted(cpus)
 
 
 def positive_int(text):
@@ -101,8 +132,12 @@ def built_steps():
 
 
 def choose_servers(args, profile, notes):
-    """The servers of this run, in the order of the tables: steps, nginx, lighttpd, floor."""
+    """The servers of this run, in the order of the tables: steps (each variant after its step),
+    nginx, lighttpd, floor. The default variants (DEFAULT_VARIANTS) join the full ladder and
+    --deterministic, and a one-step run of their base step, limited to DEFAULT_VARIANT_SCENARIOS;
+    a variant named with --servers runs in every scenario."""
     steps = built_steps()
+    variants = []  # default variants, limited
     if args.servers:
         wanted = args.servers
     elif profile == "smoke":
@@ -110,12 +145,25 @@ def choose_servers(args, profile, notes):
     elif args.steps:
         first = steps.index(args.steps[0]) if args.steps[0] in steps else 0
         wanted = steps[max(0, first - 1):first] + args.steps + ["floor"]
+        variants = [v for v in DEFAULT_VARIANTS if split_variant(v)[0] in args.steps]
     else:
         wanted = steps + list(PEERS) + ["floor"]
+        variants = list(DEFAULT_VARIANTS)
     servers = []
     order = steps + list(PEERS) + ["floor"]
-    for name in sorted(set(wanted), key=lambda n: order.index(n) if n in order else len(order)):
-        if name in PEERS:
+    rank = lambda n: (order.index(split_variant(n)[0]) if split_variant(n)[0] in order else len(order), n)
+    for name in sorted(set(wanted) | set(variants), key=rank):
+        base, variant = split_variant(name)
+        if variant:
+            variable = VARIANTS[variant][0]
+            if base not in steps:
+                notes.append(f"{name}: skipped: build/bin/{base} not found")
+            elif not binary_mentions(base, variable):
+                notes.append(f"{name}: skipped: {base} does not read {variable}")
+            else:
+                only = DEFAULT_VARIANT_SCENARIOS if name in variants and name not in wanted else ()
+                servers.append(variant_spec(name, only))
+        elif name in PEERS:
             if shutil.which(name) is None:
                 notes.append(f"{name}: skipped: not installed")
                 continue
@@ -142,6 +190,9 @@ class Context:
         self.scenarios = args.scenarios or default_scenarios
         self.repeat = args.repeat or default_repeat
         self.server_cpu, self.client_cpu = args.server_cpu, args.client_cpu
+        # One worker process (prefork steps, nginx) per server CPU; one loadgen thread per client CPU.
+        self.workers = len(cpu_list(self.server_cpu))
+        self.client_threads = len(cpu_list(self.client_cpu))
         self.started = datetime.datetime.now(datetime.timezone.utc)
         self.t0 = time.monotonic()
         self.syscall_runs = SMOKE_SYSCALL_RUNS if self.profile == "smoke" else SYSCALL_RUNS

@@ -8,8 +8,14 @@ from .config import CROSSCHECK_CONNECTIONS, LOADGEN
 from .servers import CLIENTS
 
 
-def start_loadgen(ctx, url, args):
-    command = ["taskset", "-c", ctx.client_cpu, str(LOADGEN), "--json", "-t", "1"] + args + [url]
+def loadgen_threads(ctx, connections):
+    """One loadgen thread per client CPU, but never more than connections: a thread without one
+    would never collect its share of the responses."""
+    return max(1, min(getattr(ctx, "client_threads", 1), connections))
+
+
+def start_loadgen(ctx, url, args, threads=1):
+    command = ["taskset", "-c", ctx.client_cpu, str(LOADGEN), "--json", "-t", str(threads)] + args + [url]
     proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     CLIENTS.add(proc)
@@ -47,7 +53,7 @@ def parse_loadgen_output(out, err, returncode):
 
 
 def run_loadgen(ctx, url, scenario):
-    proc = start_loadgen(ctx, url, scenario.loadgen_args())
+    proc = start_loadgen(ctx, url, scenario.loadgen_args(), loadgen_threads(ctx, scenario.connections))
     return finish_loadgen(proc, scenario.duration + 40)
 
 
@@ -56,7 +62,8 @@ def error_total(result):
 
 
 def run_wrk(ctx, url, seconds):
-    command = ["taskset", "-c", ctx.client_cpu, "wrk", "-t1", f"-c{CROSSCHECK_CONNECTIONS}",
+    command = ["taskset", "-c", ctx.client_cpu, "wrk", f"-t{loadgen_threads(ctx, CROSSCHECK_CONNECTIONS)}",
+               f"-c{CROSSCHECK_CONNECTIONS}",
                f"-d{seconds}s", url]
     try:
         out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30).stdout

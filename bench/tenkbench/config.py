@@ -12,7 +12,25 @@ LOADGEN = BIN / "loadgen"
 CLOCK_TICKS_PER_S = os.sysconf("SC_CLK_TCK")  # unit of utime/stime in /proc/PID/stat
 
 PEERS = ("nginx", "lighttpd")
-STUDIES = ("syscalls", "herd", "crosscheck", "deterministic")
+STUDIES = ("syscalls", "herd", "crosscheck", "deterministic", "sizes")
+
+# Server variants: a step binary run with one environment variable set, named STEP+VARIANT
+# ("09_fibers+pessimistic"). A variant exists for the steps whose binary reads the variable.
+VARIANTS = {"pessimistic": ("TENK_PESSIMISTIC_IO", "1")}  # common/fiber/scheduler.hpp
+# The variants the default runs add (full ladder, --deterministic, a one-step run of the base
+# step), and the scenarios they take part in there (all of them when named with --servers).
+DEFAULT_VARIANTS = ("09_fibers+pessimistic",)
+DEFAULT_VARIANT_SCENARIOS = ("seed", "c1", "deterministic")
+
+# The timeouts (seconds) a scenario configures, the same in every server that has one: steps
+# 10-11 get --timeout T (steps 01-09 have none), nginx client_header_timeout, keepalive_timeout
+# and send_timeout T, lighttpd server.max-read-idle, max-keep-alive-idle and max-write-idle T.
+# Without one the steps keep their default (30 s) and the peers the template's defaults
+# (PEER_DEFAULT_TIMEOUTS): nothing times out during a run.
+SLOWLORIS_TIMEOUT_S = 2  # T of the slowloris scenario, which lasts 2T + SLOWLORIS_MARGIN_S
+SLOWLORIS_MARGIN_S = 2
+IDLE_SCENARIO_TIMEOUT_S = 120  # the idle scenario: far longer than it lasts (< IDLE_HOLD_MAX_S + 5 s)
+PEER_DEFAULT_TIMEOUTS = {"header": 60, "keepalive": 300}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,9 +50,12 @@ class Scenario:
     pipeline: int = 1
     idle: int = 0  # extra connections that connect and stay silent
     slowloris: int = 0  # extra connections that trickle a request one byte a second
+    server_timeout: int = 0  # seconds: the servers' header/idle timeout T (0: their defaults)
 
     def loadgen_args(self):
-        args = ["-n", str(self.requests), "-c", str(self.connections), "--duration", str(self.duration)]
+        """loadgen's arguments; requests == 0 means no request limit: the run lasts `duration`."""
+        args = (["-n", str(self.requests)] if self.requests else []) + \
+            ["-c", str(self.connections), "--duration", str(self.duration)]
         if self.keepalive:
             args.append("-k")
         if self.pipeline > 1:
@@ -57,10 +78,14 @@ SCENARIOS = [
              connections=100, requests=300000, pipeline=16, duration=3),
     Scenario("c10k", "10,000 keep-alive connections, all busy",
              connections=10000, requests=50000, duration=5),
-    Scenario("idle", "10,000 idle connections held open + the seed load (1000 connections)",
-             connections=1000, requests=40000, idle=10000, duration=3),
-    Scenario("slowloris", "1000 slowloris connections (1 byte/s, never finish) + the seed load",
-             connections=1000, requests=40000, slowloris=1000, duration=3),
+    Scenario("idle", "10,000 idle connections held open + the seed load (1000 connections); "
+             f"steps 10-11 and the peers with a {IDLE_SCENARIO_TIMEOUT_S} s timeout, longer than the scenario",
+             connections=1000, requests=40000, idle=10000, duration=3, server_timeout=IDLE_SCENARIO_TIMEOUT_S),
+    Scenario("slowloris", "1000 slowloris connections (1 byte/s, never finish) + the seed load (1000 "
+             f"keep-alive connections) for 2T + {SLOWLORIS_MARGIN_S} s, every server's header/idle timeout "
+             f"T = {SLOWLORIS_TIMEOUT_S} s (steps 01-09 have none)",
+             connections=1000, requests=0, slowloris=1000, duration=2 * SLOWLORIS_TIMEOUT_S + SLOWLORIS_MARGIN_S,
+             server_timeout=SLOWLORIS_TIMEOUT_S),
     Scenario("bigfile", "keep-alive GET /1MiB.bin, 10 connections",
              connections=10, requests=3000, path="/1MiB.bin", duration=3),
     Scenario("c10", "keep-alive GET /index.html, 10 connections (a point of the connections sweep)",
@@ -77,7 +102,7 @@ SMOKE_SIZES = {
     "pipeline": dict(connections=10, requests=5000, duration=1),
     "c10k": dict(connections=1000, requests=5000, duration=2),
     "idle": dict(connections=100, requests=2000, idle=200, duration=1),
-    "slowloris": dict(connections=100, requests=2000, slowloris=50, duration=1),
+    "slowloris": dict(connections=100, slowloris=50),  # 2T + a margin, whatever the profile
     "bigfile": dict(connections=2, requests=100, duration=1),
     "c10": dict(requests=500, duration=1),
     "c100": dict(requests=2000, duration=1),
@@ -105,6 +130,7 @@ SMOKE_SYSCALL_RUNS = {
     "close": Scenario("close", "", connections=10, requests=200, keepalive=False, duration=5),
 }
 HERD_RUN = Scenario("close", "", connections=100, requests=5000, keepalive=False, duration=5)
+HERD_PARALLEL = 2  # --workers 2 (steps 04-10), --threads 2 (step 11)
 SMOKE_HERD_RUN = Scenario("close", "", connections=10, requests=500, keepalive=False, duration=2)
 CROSSCHECK_CONNECTIONS = 1000
 CROSSCHECK_SECONDS = {"full": 5, "step": 5, "smoke": 1, "deterministic": 1}
@@ -115,6 +141,15 @@ DETERMINISTIC_PATH = "/index.html"
 DETERMINISTIC_RUNS = {"keepalive": 1000, "close": 200}  # requests: on one keep-alive connection;
 #                                                         one connection each ("Connection: close")
 EXPECTATIONS = REPO / "bench" / "expectations.json"
+
+# The file-size study (sizes.py): 05 (read() into memory, header and body in two send() calls)
+# against 06 (header with MSG_MORE, body with sendfile()), over files made at run time.
+SIZES = (151, 1024, 4096, 16384, 65536, 262144, 1048576)
+SIZES_SERVERS = ("05_accept4", "06_sendfile_msg_more")
+SIZES_DETERMINISTIC_REQUESTS = 200  # per size, on one keep-alive connection, under callgrind/strace
+SIZES_TIMED_BYTES = 64 << 20  # the timed runs: about this many bytes per size and server ...
+SIZES_TIMED_REQUESTS = (300, 2000)  # ... but no fewer / more requests than these
+SMOKE_SIZES_STUDY = {"sizes": (151, 65536), "deterministic_requests": 20, "timed_requests": (50, 100)}
 # Before the timed runs: wait (at most --max-wait, default QUIET_WAIT_MAX_S) until the 1-minute
 # load average is below QUIET_LOAD; results.md says when it was not.
 QUIET_LOAD = 1.5

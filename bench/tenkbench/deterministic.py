@@ -174,10 +174,15 @@ SHIM_NOTE = ("this valgrind does not handle openat2 (system call 437): the steps
              "(bench/valgrind/openat2_shim.cpp); their instruction counts include the shim's few")
 
 
-def counted_run(ctx, spec, tool, kind, requests):
+def counted_run(ctx, spec, tool, kind, requests, *, keepalive=None, path=DETERMINISTIC_PATH, root=None,
+                folder=None):
     """Starts the server under the tool, sends the load (none when requests == 0), stops it.
-    Returns {"count": Ir total or {syscall: calls}, "exit": ..., "notes": [...]}."""
-    folder = ctx.out / "deterministic" / spec.name / f"{tool}-{kind}"
+    Returns {"count": Ir total or {syscall: calls}, "exit": ..., "notes": [...]}. The load is
+    `requests` GETs of `path` (from the document root `root`, default bench/www), on one
+    keep-alive connection if keepalive (default: kind == "keepalive"), else one connection each.
+    One worker process whatever the placement (the expectations are made with one)."""
+    folder = folder or ctx.out / "deterministic" / spec.name / f"{tool}-{kind}"
+    keepalive = kind == "keepalive" if keepalive is None else keepalive
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     if tool == "callgrind":
@@ -187,16 +192,16 @@ def counted_run(ctx, spec, tool, kind, requests):
         if spec.kind == "step" and openat2_shim_needed():
             env["LD_PRELOAD"] = str(BIN / "libtenk_openat2_shim.so")
         launch = Launch(cpus=ALL_CPUS, wrapper=wrapper, peer_variant="deterministic", env=env,
-                        start_timeout=VALGRIND_START_TIMEOUT_S)
+                        start_timeout=VALGRIND_START_TIMEOUT_S, workers=1, root=root)
     else:
         launch = Launch(cpus=ALL_CPUS, wrapper=("strace", "-f", "-c", "-o", str(folder / "strace.txt")),
-                        wrapper_forks=True, peer_variant="deterministic")
+                        wrapper_forks=True, peer_variant="deterministic", workers=1, root=root)
     server = start_server(ctx, spec, f"deterministic, {tool}, {kind}", launch)
     notes = []
     try:
         if requests:
             pids = server.tree()  # the servers do not fork while they serve
-            notes = exchange(server.port, requests, keepalive=(kind == "keepalive"),
+            notes = exchange(server.port, requests, keepalive=keepalive, path=path,
                              wait_idle=lambda: wait_until_asleep(pids, IDLE_TIMEOUT_S))
     except (OSError, ExchangeError) as e:
         notes = [f"client: {e}"]

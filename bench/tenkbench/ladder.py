@@ -20,7 +20,8 @@ from .plots import plots
 from .procfs import load_average
 from .report import deterministic_text, write_crosscheck_md, write_csv, write_results_md
 from .servers import stop_everything
-from .studies import crosscheck, measure_herd, measure_syscalls
+from .sizes import SIZES_FIELDS, measure_sizes
+from .studies import HERD_FIELDS, crosscheck, herd_configs, measure_herd, measure_syscalls
 from .summary import SUMMARY_FIELDS, floor_check, summarize
 
 
@@ -69,13 +70,14 @@ class Results:
     rows: list = dataclasses.field(default_factory=list)  # results.csv
     syscall_rows: list = dataclasses.field(default_factory=list)  # syscalls.csv
     herd_rows: list = dataclasses.field(default_factory=list)  # herd.csv
-    herd_na: list = dataclasses.field(default_factory=list)  # steps without worker processes
+    herd_na: list = dataclasses.field(default_factory=list)  # steps without workers or threads
     cross: list = dataclasses.field(default_factory=list)  # crosscheck.md
     det_rows: list = dataclasses.field(default_factory=list)  # deterministic.csv
     det_syscall_rows: list = dataclasses.field(default_factory=list)  # syscalls.csv, c1-* scenarios
     det_failures: list = dataclasses.field(default_factory=list)  # against bench/expectations.json
     det_warnings: list = dataclasses.field(default_factory=list)
     floor_flags: list = dataclasses.field(default_factory=list)  # where a server beat the floor
+    size_rows: list = dataclasses.field(default_factory=list)  # sizes.csv
 
 
 def wait_for_quiet(ctx):
@@ -99,20 +101,25 @@ def run_ladder(ctx, results):
     """The interleaved measurements, then the studies, appended to `results` as they finish."""
     table = scenario_table(ctx.profile)
     load_scenarios = [table[name] for name in ctx.scenarios if name in table]
-    if load_scenarios or {"syscalls", "herd", "crosscheck"} & set(ctx.scenarios):
+    if load_scenarios or {"syscalls", "herd", "crosscheck", "sizes"} & set(ctx.scenarios):
         wait_for_quiet(ctx)
-    total, done = ctx.repeat * len(load_scenarios) * len(ctx.servers), 0
+    runs = lambda spec, scenario: spec.runs(scenario.name) and not (
+        spec.kind == "floor" and scenario.path != "/index.html")  # the floor answers every path alike
+    total, done = ctx.repeat * sum(runs(spec, s) for s in load_scenarios for spec in ctx.servers), 0
     if any(s.kind == "floor" for s in ctx.servers) and any(s.path != "/index.html" for s in load_scenarios):
         ctx.notes.append("floor: not run on the scenarios that fetch another file than /index.html "
                          "(bigfile): it answers every path with the same 151 bytes")
-        total -= ctx.repeat * sum(s.path != "/index.html" for s in load_scenarios)
+    limited = [s for s in ctx.servers if s.only]
+    if limited and load_scenarios:
+        ctx.notes.append("; ".join(f"{s.name}: only in {', '.join(s.only)}" for s in limited)
+                         + " (name it with --servers to run it everywhere)")
     for repeat in range(1, ctx.repeat + 1):
         shift = (repeat - 1) % max(1, len(ctx.servers))
         order = ctx.servers[shift:] + ctx.servers[:shift]
         for scenario in load_scenarios:
             for spec in order:
-                if spec.kind == "floor" and scenario.path != "/index.html":
-                    continue  # the floor answers every path with the same 151 bytes
+                if not runs(spec, scenario):
+                    continue
                 row = measure(ctx, spec, scenario, repeat)
                 results.rows.append(row)
                 done += 1
@@ -120,18 +127,23 @@ def run_ladder(ctx, results):
 
     if "syscalls" in ctx.scenarios:
         for spec in ctx.servers:
+            if not spec.runs("syscalls"):
+                continue
             progress(ctx, done, total, f"syscalls {spec.name}: under strace -f -c")
             new_rows, notes = measure_syscalls(ctx, spec)
             results.syscall_rows += new_rows
             ctx.notes += notes
     if "herd" in ctx.scenarios:
         for spec in ctx.servers:
-            if spec.kind != "step":
+            if spec.kind != "step" or not spec.runs("herd"):
                 continue
-            progress(ctx, done, total, f"herd {spec.name}: --workers 2, EPOLLEXCLUSIVE off and on")
-            new_rows, notes = measure_herd(ctx, spec)
-            if not new_rows and not notes:
+            if not herd_configs(spec):
                 results.herd_na.append(spec.name)
+                continue
+            progress(ctx, done, total, f"herd {spec.name}: "
+                     + ", ".join(f"{flag} 2" + ("" if ex is None else f" EPOLLEXCLUSIVE={ex}")
+                                 for flag, ex in herd_configs(spec)) + "; exit lines and strace")
+            new_rows, notes = measure_herd(ctx, spec)
             results.herd_rows += new_rows
             ctx.notes += notes
     if "crosscheck" in ctx.scenarios:
@@ -143,12 +155,16 @@ def run_ladder(ctx, results):
         progress(ctx, done, total, "deterministic: instructions (callgrind) and system calls (strace) "
                  "per request at one connection")
         run_deterministic(ctx, results, lambda text: progress(ctx, done, total, text))
+    if "sizes" in ctx.scenarios:
+        progress(ctx, done, total, "sizes: 05 against 06 over file sizes (callgrind, strace, CPU per request)")
+        results.size_rows, notes = measure_sizes(ctx, lambda text: progress(ctx, done, total, text))
+        ctx.notes += notes
 
 
 def run_deterministic(ctx, results, report):
     """The deterministic counts of every server, checked against (or written into) the
     committed expectations."""
-    rows, by_kind, notes = measure_all(ctx, ctx.servers, report)
+    rows, by_kind, notes = measure_all(ctx, [s for s in ctx.servers if s.runs("deterministic")], report)
     results.det_rows += rows
     results.det_syscall_rows += by_kind
     ctx.notes += notes
@@ -217,13 +233,13 @@ def write_reports(ctx, results, load_before):
                   ["server", "scenario", "syscall", "calls", "per_request", "per_connection",
                    "requests", "connections"])
     if "herd" in ctx.scenarios:
-        write_csv(ctx.out / "herd.csv", herd_rows,
-                  ["server", "epollexclusive", "worker_pid", "connections_accepted",
-                   "wakeups_found_nothing", "requests", "rps", "errors"])
+        write_csv(ctx.out / "herd.csv", herd_rows, HERD_FIELDS)
     if "crosscheck" in ctx.scenarios:
         write_crosscheck_md(ctx, results.cross)
     if "deterministic" in ctx.scenarios:
         write_csv(ctx.out / "deterministic.csv", results.det_rows, DETERMINISTIC_FIELDS)
+    if "sizes" in ctx.scenarios:
+        write_csv(ctx.out / "sizes.csv", results.size_rows, SIZES_FIELDS)
     plots(ctx, summaries, results)
     write_machine_txt(ctx, load_before)
     write_results_md(ctx, summaries, results)

@@ -7,7 +7,7 @@ import time
 from .client import error_total, finish_loadgen, run_loadgen, start_loadgen
 from .config import ERROR_KINDS, IDLE_HOLD_MAX_S
 from .procfs import cpu_seconds_between, cpu_snapshot, load_average, open_fds, rss_kib
-from .servers import ServerStartError, start_server
+from .servers import ServerStartError, start_server, step_flags
 from .summary import per_request_us
 
 RESULT_FIELDS = (["repeat", "scenario", "server", "status", "requests", "seconds", "rps", "capped",
@@ -15,15 +15,17 @@ RESULT_FIELDS = (["repeat", "scenario", "server", "status", "requests", "seconds
                  + [f"errors_{k}" for k in ERROR_KINDS]
                  + ["idle_requested", "idle_held", "idle_open_at_end", "rss_before_kib", "rss_idle_kib",
                     "rss_per_idle_kib", "slowloris_requested", "slowloris_dropped",
-                    "slowloris_first_drop_s", "server_exit", "load_1m", "loadgen_args"])
+                    "slowloris_first_drop_s", "slowloris_median_drop_s", "server_timeout_s", "server_exit",
+                    "load_1m", "loadgen_args"])
 
 
 def measure(ctx, spec, scenario, repeat):
     """One row of results.csv."""
     row = {"repeat": repeat, "scenario": scenario.name, "server": spec.name, "load_1m": load_average(),
-           "loadgen_args": " ".join(scenario.loadgen_args() + [scenario.path])}
+           "loadgen_args": " ".join(scenario.loadgen_args() + [scenario.path]),
+           "server_timeout_s": applied_timeout(spec, scenario.server_timeout)}
     try:
-        server = start_server(ctx, spec, f"repeat {repeat}, {scenario.name}")
+        server = start_server(ctx, spec, f"repeat {repeat}, {scenario.name}", timeout=scenario.server_timeout)
     except ServerStartError as e:
         row["status"] = f"failed to start: {e}"
         return row
@@ -48,11 +50,21 @@ def measure(ctx, spec, scenario, repeat):
     return row
 
 
+def applied_timeout(spec, timeout):
+    """The timeout the server really got (None: it has none, or the scenario sets none)."""
+    if not timeout:
+        return None
+    if spec.kind == "peer" or (spec.kind == "step" and "--timeout" in step_flags(spec.program)):
+        return timeout
+    return None
+
+
 def row_from_result(result, scenario):
     """The results.csv fields that come from loadgen's JSON."""
     row = {"status": result["status"], "requests": result.get("requests", 0)}
     if "rps" not in result:
         return row
+    # A run without a request limit (requests == 0) lasts its duration: never "capped".
     row.update(seconds=result["seconds"], rps=result["rps"],
                capped=int(result["requests"] + error_total(result) < scenario.requests))
     if result["requests"]:  # no latency without a response
@@ -67,7 +79,7 @@ def row_from_result(result, scenario):
     if scenario.slowloris:
         slow = result["slowloris"]
         row.update(slowloris_requested=slow["requested"], slowloris_dropped=slow["dropped"],
-                   slowloris_first_drop_s=slow["first_drop_s"])
+                   slowloris_first_drop_s=slow["first_drop_s"], slowloris_median_drop_s=slow.get("median_drop_s"))
     return row
 
 

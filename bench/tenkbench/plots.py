@@ -238,9 +238,10 @@ def plots(ctx, summaries, results):
     if "c1" in ctx.scenarios:
         scripts["c1_latency"] = c1_latency_plot(sub, servers, get("c1", "p50_us"), get("c1", "p99_us"))
     points = [(c, name) for c, name in SWEEP if name in ctx.scenarios]
-    if len(points) >= 2:
-        scripts["rps_vs_connections"] = sweep_plot(sub, servers, points, summaries)
-    steps = [s.name for s in ctx.servers if s.kind == "step"]
+    if len(points) >= 2:  # without the servers limited to fewer scenarios (a default variant)
+        swept = [s.name for s in ctx.servers if all(s.runs(name) for _, name in points)]
+        scripts["rps_vs_connections"] = sweep_plot(sub, swept, points, summaries)
+    steps = [s.name for s in ctx.servers if s.kind == "step" and not s.variant]  # one line along the steps
     references = [s.name for s in ctx.servers if s.kind != "step"]
     if results.det_rows or "seed" in ctx.scenarios:
         scripts["what_each_idea_bought"] = ideas_plot(sub, steps, references,

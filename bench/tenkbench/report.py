@@ -2,10 +2,12 @@
 
 import csv
 
-from .config import ALL_CPUS, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, DETERMINISTIC_RUNS, QUIET_LOAD, \
-    SWEEP, scenario_table
+from .config import ALL_CPUS, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, DETERMINISTIC_RUNS, HERD_PARALLEL, \
+    QUIET_LOAD, SIZES_SERVERS, SWEEP, scenario_table
 from .fmt import fmt_count, fmt_cpu, fmt_csv, fmt_duration, fmt_errors, fmt_rps, fmt_rps_cell, \
     fmt_us, fmt_us_number, md_table
+from .sizes import crossover, crossover_sentence, fmt_size
+from .studies import herd_summary
 
 
 def write_csv(path, rows, fields):
@@ -34,7 +36,8 @@ def scenario_table_md(scenario, servers, summaries, syscall_rows, det_rows=()):
     """The markdown table of one scenario. c1 gets the deterministic counts at one keep-alive
     connection (the same load shape, under callgrind and strace)."""
     extra = {"idle": ["RSS / idle conn", "idle held", "idle open at end"],
-             "slowloris": ["slow ones dropped", "first drop"]}.get(scenario.name, [])
+             "slowloris": ["timeout T", "slow ones dropped", "dropped after: first / median",
+                           "req/s vs seed"]}.get(scenario.name, [])
     with_syscalls = scenario.name in ("seed", "close") and syscall_rows
     header = ["server", "req/s median [min–max]", "CPU µs/req", "p50", "p99", "errors/run"] + extra
     if with_syscalls:
@@ -54,8 +57,7 @@ def scenario_table_md(scenario, servers, summaries, syscall_rows, det_rows=()):
             cells += ["–" if rss is None else f"{rss:.1f} KiB", fmt_count(s["idle_held"]),
                       fmt_count(s["idle_open_at_end"])]
         if scenario.name == "slowloris":
-            first = s["slowloris_first_drop_s"]
-            cells += [fmt_count(s["slowloris_dropped"]), "none in the run" if first is None else f"{first:.1f} s"]
+            cells += slowloris_cells(s, summaries.get(("seed", server)), scenario.duration)
         if with_syscalls:
             per = syscalls_per_request(syscall_rows, server, scenario.name)
             cells.append("–" if per is None else f"{per:.1f}")
@@ -66,6 +68,27 @@ def scenario_table_md(scenario, servers, summaries, syscall_rows, det_rows=()):
             cells[0] += " ⚠"
         rows.append(cells)
     return md_table(header, rows)
+
+
+def slowloris_cells(s, seed, duration):
+    """The slowloris columns: the timeout the server had, how many slow connections it dropped,
+    how long after their connect the first and the median one was dropped (loadgen measures the
+    life of each dropped connection), and the legit req/s under attack against the seed's."""
+    timeout = s.get("server_timeout_s")
+    dropped, requested = s.get("slowloris_dropped"), s.get("slowloris_requested")
+    first, median = s.get("slowloris_first_drop_s"), s.get("slowloris_median_drop_s")
+    count = fmt_count(dropped) + (f" of {requested:,.0f}" if requested else "")
+    when = (f"none within {duration:g} s" if not dropped or first is None
+            else f"{first:.1f} s / {median:.1f} s" if median is not None else f"{first:.1f} s / –")
+    return ["none" if not timeout else f"{timeout:g} s", count, when, fmt_ratio(s.get("rps_median"),
+                                                                          (seed or {}).get("rps_median"))]
+
+
+def fmt_ratio(value, reference):
+    """value / reference as "0.93×", "–" when either is missing."""
+    if not value or not reference:
+        return "–"
+    return f"{value / reference:.2f}×"
 
 
 def fmt_syscalls(value):
@@ -139,19 +162,35 @@ def syscalls_table_md(servers, syscall_rows):
 
 
 def herd_table_md(herd_rows):
-    header = ["server", "EPOLLEXCLUSIVE", "accepted (per worker)", "wakeups found nothing (per worker)",
-              "empty wakeups per 1000 connections", "req/s"]
-    groups = {}
-    for row in herd_rows:
-        groups.setdefault((row["server"], row["epollexclusive"]), []).append(row)
+    """One line per server, parallelism and EPOLLEXCLUSIVE: the step's own count (exit lines, no
+    tracing: the first four figures) and the same measure for every server (strace of
+    accept/accept4: the last four)."""
+    header = ["server", "parallel", "EPOLLEXCLUSIVE", "accepted (per worker)", "wakeups found nothing (per worker)",
+              "empty wakeups per 1000 connections", "req/s",
+              "accepted per accepting thread (strace)", "accept EAGAIN per connection (strace)",
+              "futile wakeups per connection (strace)", "req/s under strace"]
     rows = []
-    for (server, exclusive), group in groups.items():
-        accepted = [r["connections_accepted"] for r in group]
-        empty = [r["wakeups_found_nothing"] for r in group]
-        ratio = 1000 * sum(empty) / sum(accepted) if sum(accepted) else 0
-        rows.append([server, "on" if exclusive else "off", " + ".join(map(str, accepted)),
-                     " + ".join(map(str, empty)), f"{ratio:.1f}", fmt_rps(group[0]["rps"] or None)])
+    for entry in herd_summary(herd_rows):
+        plain, traced = entry["exit"], entry["strace"]
+        exclusive = entry["epollexclusive"]
+        cells = [entry["server"], entry["parallel"], "–" if exclusive in (None, "") else "on" if exclusive else "off"]
+        if plain:
+            cells += [" + ".join(map(str, plain["accepted"])), " + ".join(map(str, plain["futile_each"])),
+                      fmt_per(plain["futile_per_connection"], 1000, 1), fmt_rps(plain["rps"] or None)]
+        else:
+            cells += ["–"] * 4
+        if traced:
+            cells += [" + ".join(map(str, traced["accepted"])) or "0", fmt_per(traced["eagain_per_connection"]),
+                      fmt_per(traced["futile_per_connection"]), fmt_rps(traced["rps"] or None)]
+        else:
+            cells += ["–"] * 4
+        rows.append(cells)
     return md_table(header, rows)
+
+
+def fmt_per(value, scale=1, digits=3):
+    """A ratio (per connection, per request), times `scale`; "–" without one."""
+    return "–" if value is None else f"{value * scale:.{digits}f}"
 
 
 HOW_TO_READ = """\
@@ -202,7 +241,7 @@ def write_results_md(ctx, summaries, results):
     if all(name in ctx.scenarios for _, name in SWEEP):
         md += ["## Connections sweep: keep-alive /index.html, req/s median", "",
                sweep_table_md(servers, summaries), ""]
-    md += studies_md(ctx, servers, results)
+    md += studies_md(ctx, servers, results, summaries)
     if any(s.kind == "floor" for s in ctx.servers):
         md += floor_check_md(results.floor_flags)
     if ctx.plots:
@@ -235,7 +274,7 @@ def quiet_sentence(ctx):
             f"start{after}; read the numbers with that in mind (results.csv: load_1m per run).")
 
 
-def studies_md(ctx, servers, results):
+def studies_md(ctx, servers, results, summaries):
     md = []
     if "syscalls" in ctx.scenarios:
         runs = ctx.syscall_runs
@@ -245,17 +284,110 @@ def studies_md(ctx, servers, results):
                "these). Per connection = calls / connections the client opened. Every call: "
                "syscalls.csv.", "", syscalls_table_md(servers, results.syscall_rows), ""]
     if "herd" in ctx.scenarios:
-        skipped = f" Single-process servers, not measured: {', '.join(results.herd_na)}." if results.herd_na else ""
-        md += [f"## Thundering herd (--workers 2 on CPUs {ALL_CPUS}, not pinned to one; close scenario)", "",
-               f"`{' '.join(ctx.herd_run.loadgen_args())}`; each worker's count from its exit line "
-               f"(herd.csv).{skipped}", "",
-               herd_table_md(results.herd_rows) if results.herd_rows else "(no server with worker processes in this run)",
+        skipped = f" Not measured (one thread accepts): {', '.join(results.herd_na)}." if results.herd_na else ""
+        md += [f"## Thundering herd ({HERD_PARALLEL} workers or threads on CPUs {ALL_CPUS}, not pinned to "
+               "one; close scenario)", "",
+               f"`{' '.join(ctx.herd_run.loadgen_args())}`. The prefork steps run with --workers "
+               f"{HERD_PARALLEL}, EPOLLEXCLUSIVE off and on (TENK_EPOLLEXCLUSIVE; steps 09-10 do not read "
+               f"it), step 11 with --threads {HERD_PARALLEL} (one acceptor thread). Two measures. Exit "
+               "lines: each worker's own count of wakeups whose first accept() found nothing, in a run "
+               "without tracing. strace: a second run under `strace -f --seccomp-bpf -e "
+               "trace=accept,accept4`, the same for every server: a futile wakeup is an accept that "
+               "returns EAGAIN right after an EAGAIN in the same thread (woken, nothing to take); "
+               "EAGAIN per connection also counts the one EAGAIN that ends every batch of accepts. "
+               "strace slows every accept call, which changes how connections pile up between wakeups: "
+               f"compare servers within the strace columns, not with the exit lines (herd.csv; the "
+               f"traces are in herd/).{skipped}", "",
+               herd_table_md(results.herd_rows) if results.herd_rows else "(no server with workers or threads in this run)",
                ""]
     if "crosscheck" in ctx.scenarios:
         md += ["## wrk cross-check", "", crosscheck_summary(results.cross), "See crosscheck.md.", ""]
     if "deterministic" in ctx.scenarios:
         md += deterministic_md(results)
+    md += variants_md(ctx, results, summaries)
+    if "sizes" in ctx.scenarios:
+        md += sizes_md(results.size_rows)
     return md
+
+
+def variant_rows(base, variant, det_rows, summaries):
+    """The comparison of a variant with its base step: [label, base, variant, variant / base] for
+    the deterministic counts and, where they ran, seed req/s and CPU per request and c1 p50."""
+    rows = []
+    for kind, label in (("keepalive", "keep-alive"), ("close", "close")):
+        for field, what, fmt in (("instructions_per_request", "instructions/req", fmt_count),
+                                 ("syscalls_per_request", "system calls/req", fmt_syscalls)):
+            a = deterministic_value(det_rows, base, kind, field)
+            b = deterministic_value(det_rows, variant, kind, field)
+            if a is not None or b is not None:
+                rows.append([f"{what}, 1 connection, {label}", fmt(a), fmt(b), fmt_ratio(b, a)])
+    for scenario, field, what, fmt in (("seed", "rps_median", "req/s, seed", fmt_rps),
+                                       ("seed", "cpu_us_per_request", "CPU µs/req, seed", fmt_cpu),
+                                       ("c1", "p50_us", "p50 latency, c1", fmt_us)):
+        a = (summaries.get((scenario, base)) or {}).get(field)
+        b = (summaries.get((scenario, variant)) or {}).get(field)
+        if a is not None or b is not None:
+            rows.append([what, fmt(a), fmt(b), fmt_ratio(b, a)])
+    return rows
+
+
+def variants_md(ctx, results, summaries):
+    """A section per variant that ran beside its base step (09_fibers+pessimistic: optimistic or
+    pessimistic I/O?)."""
+    md = []
+    names = [s.name for s in ctx.servers]
+    for spec in ctx.servers:
+        base = spec.binary
+        if not spec.variant or base not in names:
+            continue
+        rows = variant_rows(base, spec.name, results.det_rows, summaries)
+        if not rows:
+            continue
+        env = " ".join(f"{k}={v}" for k, v in spec.env)
+        md += [f"## {spec.name} against {base}", "",
+               f"The same binary with {env}"
+               + (": the fiber scheduler waits for readiness before every call (a one-shot epoll "
+                  "registration per wait) instead of trying the call first and waiting only after "
+                  "EAGAIN (common/fiber/scheduler.hpp)." if "PESSIMISTIC" in env else "."), "",
+               md_table(["measure", base, spec.name, "ratio"], rows), ""]
+    return md
+
+
+def sizes_md(size_rows):
+    """The file-size study: a row per size, then where 06 starts to cost less than 05."""
+    a, b = SIZES_SERVERS
+    md = ["## File size: 05_accept4 (read + two send()) against 06_sendfile_msg_more (send(MSG_MORE) + sendfile())",
+          "",
+          "One client, one keep-alive connection, one request at a time, TCP_QUICKACK set before every read "
+          "(05's two send() calls with Nagle on would otherwise wait for a delayed ACK on every response); "
+          "files of each size made at run time in a temporary document root. Instructions (callgrind, user "
+          "space only) and system calls (strace) per request, the no-load run subtracted; CPU µs/req: the "
+          "server's CPU time (user + system, which includes the kernel's copies) over the timed requests, "
+          "median [min–max] of the repeats. sizes.csv has every value.", ""]
+    if not size_rows:
+        return md + ["(no values)", ""]
+    value = lambda server, size, field: next((r.get(field) for r in size_rows
+                                              if r["server"] == server and r["size"] == size), None)
+    sizes = sorted({r["size"] for r in size_rows})
+    header = ["size", f"{a} instr/req", f"{b} instr/req", f"{a} syscalls/req", f"{b} syscalls/req",
+              f"{a} CPU µs/req", f"{b} CPU µs/req", "CPU 06 / 05"]
+    rows = []
+    for size in sizes:
+        cpu = lambda server: (fmt_cpu(value(server, size, "cpu_us_per_request"))
+                              + (f" [{fmt_cpu(value(server, size, 'cpu_us_per_request_min'))}–"
+                                 f"{fmt_cpu(value(server, size, 'cpu_us_per_request_max'))}]"
+                                 if len(value(server, size, "cpu_us_runs") or []) > 1 else ""))
+        rows.append([fmt_size(size), fmt_count(value(a, size, "instructions_per_request")),
+                     fmt_count(value(b, size, "instructions_per_request")),
+                     fmt_syscalls(value(a, size, "syscalls_per_request")),
+                     fmt_syscalls(value(b, size, "syscalls_per_request")), cpu(a), cpu(b),
+                     fmt_ratio(value(b, size, "cpu_us_per_request"), value(a, size, "cpu_us_per_request"))])
+    md += [md_table(header, rows), ""]
+    for field, what in (("instructions_per_request", "instructions/req"), ("syscalls_per_request", "system calls/req"),
+                        ("cpu_us_per_request", "CPU µs/req (median)")):
+        result = crossover(sizes, [value(a, size, field) for size in sizes], [value(b, size, field) for size in sizes])
+        md.append(f"- {crossover_sentence(result, a, b, what)}")
+    return md + [""]
 
 
 def deterministic_md(results):

@@ -3,6 +3,7 @@
 RUNNING, every load generator in CLIENTS, so that stop_everything() leaves nothing behind."""
 
 import dataclasses
+import functools
 import os
 import re
 import select
@@ -11,8 +12,8 @@ import socket
 import subprocess
 import time
 
-from .config import BIN, PEER_TEMPLATES, SERVER_SETTLE_TIMEOUT_S, SERVER_START_TIMEOUT_S, \
-    SERVER_STOP_TIMEOUT_S, WWW
+from .config import BIN, PEER_DEFAULT_TIMEOUTS, PEER_TEMPLATES, SERVER_SETTLE_TIMEOUT_S, \
+    SERVER_START_TIMEOUT_S, SERVER_STOP_TIMEOUT_S, VARIANTS, WWW
 from .procfs import open_fds, process_tree
 
 
@@ -22,8 +23,62 @@ class ServerStartError(Exception):
 
 @dataclasses.dataclass(frozen=True)
 class ServerSpec:
-    name: str  # "03_epoll", "floor", "nginx", "lighttpd"
+    name: str  # "03_epoll", "09_fibers+pessimistic", "floor", "nginx", "lighttpd"
     kind: str  # "step", "floor" or "peer"
+    binary: str = ""  # build/bin/<binary>, when not the name (a variant)
+    env: tuple = ()  # (NAME, value) pairs set for the server (a variant)
+    only: tuple = ()  # the scenarios and studies it takes part in; () = all of the run's
+
+    @property
+    def program(self):
+        return self.binary or self.name
+
+    @property
+    def variant(self):
+        return bool(self.binary)
+
+    def runs(self, scenario):
+        return not self.only or scenario in self.only
+
+
+def split_variant(name):
+    """"09_fibers+pessimistic" -> ("09_fibers", "pessimistic"); a plain name -> (name, "")."""
+    base, _, variant = name.partition("+")
+    return base, variant
+
+
+def variant_spec(name, only=()):
+    """The ServerSpec of a variant name (see config.VARIANTS)."""
+    base, variant = split_variant(name)
+    return ServerSpec(name, "step", binary=base, env=(VARIANTS[variant],), only=tuple(only))
+
+
+@functools.lru_cache(maxsize=None)
+def binary_mentions(program, text):
+    """Whether build/bin/<program> contains `text` (an environment variable's name, say)."""
+    try:
+        return text.encode() in (BIN / program).read_bytes()
+    except OSError:
+        return False
+
+
+STEP_FLAGS = ("--workers", "--threads", "--timeout")
+
+
+@functools.lru_cache(maxsize=None)
+def step_flags(program):
+    """The shared flags (STEP_FLAGS) that build/bin/<program> uses. Every step accepts them all
+    and warns once about each it ignores (common/net/options.hpp); --help then exits 0."""
+    command = [str(BIN / program)]
+    for flag in STEP_FLAGS:
+        command += [flag, "1"]
+    try:
+        done = subprocess.run(command + ["--help"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    if done.returncode != 0:
+        return frozenset()
+    return frozenset(flag for flag in STEP_FLAGS if f"warning: {flag} is ignored" not in done.stderr)
 
 
 class Server:
@@ -127,23 +182,33 @@ PEER_LINES_FOR_MANY_FDS = {"nginx": ("worker_rlimit_nofile",),
                            "lighttpd": ("server.max-fds", "server.max-connections")}
 
 
-def peer_config(template, name, port, run_dir, few_fds=False):
-    """The peer's configuration: the template with @PORT@, @ROOT@ and @RUN_DIR@ filled in."""
-    text = template.replace("@PORT@", str(port)).replace("@ROOT@", str(WWW)).replace("@RUN_DIR@", str(run_dir))
+def peer_config(template, name, port, run_dir, few_fds=False, timeout=0, workers=1, root=WWW):
+    """The peer's configuration: the template with @PORT@, @ROOT@, @RUN_DIR@, @WORKERS@ and the
+    timeouts filled in: @HEADER_TIMEOUT@ and @KEEPALIVE_TIMEOUT@ are `timeout` when given, else
+    PEER_DEFAULT_TIMEOUTS."""
+    header = timeout or PEER_DEFAULT_TIMEOUTS["header"]
+    keepalive = timeout or PEER_DEFAULT_TIMEOUTS["keepalive"]
+    values = {"@PORT@": port, "@ROOT@": root, "@RUN_DIR@": run_dir, "@WORKERS@": workers,
+              "@HEADER_TIMEOUT@": header, "@KEEPALIVE_TIMEOUT@": keepalive}
+    text = template
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, str(value))
     if few_fds:
         dropped = PEER_LINES_FOR_MANY_FDS.get(name, ())
         text = "".join(line for line in text.splitlines(keepends=True) if not line.strip().startswith(dropped))
     return text
 
 
-def peer_command(ctx, spec, port, variant=""):
+def peer_command(ctx, spec, port, launch):
     """Writes the peer's configuration from its template; returns the command that runs it. The
     "deterministic" variant has its own folder and asks for few descriptors (see above)."""
+    variant = launch.peer_variant
     run_dir = ctx.out / "peers" / (f"{spec.name}-{variant}" if variant else spec.name)
     run_dir.mkdir(parents=True, exist_ok=True)
     template = (PEER_TEMPLATES / f"{spec.name}.conf.in").read_text()
     conf = run_dir / f"{spec.name}.conf"
-    conf.write_text(peer_config(template, spec.name, port, run_dir, few_fds=bool(variant)))
+    conf.write_text(peer_config(template, spec.name, port, run_dir, few_fds=bool(variant), timeout=launch.timeout,
+                                workers=launch.workers or ctx.workers, root=launch.root or WWW))
     if spec.name == "nginx":
         return ["nginx", "-p", str(run_dir), "-e", str(run_dir / "error.log"), "-c", str(conf)]
     return ["lighttpd", "-D", "-f", str(conf)]
@@ -178,7 +243,10 @@ def wait_for_port(proc, port, timeout):
 class Launch:
     """How to start a server beyond its name: the defaults are the timed runs'."""
 
-    workers: int = 1
+    workers: int = 0  # --workers of the steps that have it, nginx's worker_processes; 0: ctx.workers
+    threads: int = 0  # --threads of the step that has it (11); 0: its default, one per server CPU
+    timeout: int = 0  # seconds: --timeout of steps 10-11, the peers' timeouts; 0: their defaults
+    root: str = None  # the document root; default bench/www
     quiet: bool = True
     env: dict = None
     cpus: str = None  # taskset CPU list; default: the run's server CPU
@@ -207,20 +275,20 @@ def start_server_once(ctx, spec, label, launch):
     port = 0
     if spec.kind == "peer":
         port = free_port()
-        command = peer_command(ctx, spec, port, launch.peer_variant)
+        command = peer_command(ctx, spec, port, launch)
     else:
-        command = [str(BIN / spec.name), "--bind", "127.0.0.1", "--port", "0", "--root", str(WWW),
-                   "--workers", str(launch.workers)] + (["--quiet"] if launch.quiet else [])
+        command = step_command(ctx, spec, launch)
     command = ["taskset", "-c", launch.cpus or ctx.server_cpu] + list(launch.wrapper) + command
-    env = launch.env
+    env = dict(spec.env, **(launch.env or {}))
 
     log_path = ctx.out / "logs" / f"{spec.name}.log"
     with open(log_path, "a") as log:
-        log.write(f"=== {label}: {' '.join(command)}\n")
+        shown_env = "".join(f"{k}={v} " for k, v in env.items() if k != "LD_PRELOAD")
+        log.write(f"=== {label}: {shown_env}{' '.join(command)}\n")
         offset = log.tell()
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stderr=log,
                                 stdout=subprocess.PIPE if spec.kind != "peer" else subprocess.DEVNULL,
-                                env=dict(os.environ, **(env or {})), start_new_session=True)
+                                env=dict(os.environ, **env), start_new_session=True)
     server = Server(spec, proc, proc.pid, port, log_path, offset)
     RUNNING.add(server)
     if not wait_until_ready(server, spec, launch.start_timeout):
@@ -232,6 +300,20 @@ def start_server_once(ctx, spec, label, launch):
         server.pid = process_tree(proc.pid)[1]  # the traced server: strace's only child
     server.idle_sockets = open_fds(server.tree(), sockets_only=True)
     return server
+
+
+def step_command(ctx, spec, launch):
+    """A step's (or the floor's) command line: each of --workers, --threads and --timeout only
+    where the binary uses it (the others would only print a warning)."""
+    flags = step_flags(spec.program)
+    command = [str(BIN / spec.program), "--bind", "127.0.0.1", "--port", "0", "--root", str(launch.root or WWW)]
+    if "--workers" in flags:
+        command += ["--workers", str(launch.workers or ctx.workers)]
+    if "--threads" in flags and launch.threads:
+        command += ["--threads", str(launch.threads)]
+    if "--timeout" in flags and launch.timeout:
+        command += ["--timeout", str(launch.timeout)]
+    return command + (["--quiet"] if launch.quiet else [])
 
 
 def wait_until_ready(server, spec, timeout):

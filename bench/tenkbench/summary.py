@@ -27,8 +27,8 @@ SPREAD_FIELDS = ("cpu_us_per_request", "p50_us", "p99_us", "rss_per_idle_kib")
 SUMMARY_FIELDS = (["scenario", "server", "runs", "ok_runs", "rps_median", "rps_min", "rps_max",
                    "capped_runs", "cpu_us_per_request", "p50_us", "p99_us"]
                   + [f"errors_{k}" for k in ERROR_KINDS]
-                  + ["rss_per_idle_kib", "idle_held", "idle_open_at_end", "slowloris_dropped",
-                     "slowloris_first_drop_s"]
+                  + ["rss_per_idle_kib", "idle_held", "idle_open_at_end", "slowloris_requested",
+                     "slowloris_dropped", "slowloris_first_drop_s", "slowloris_median_drop_s", "server_timeout_s"]
                   + [f"{f}_{end}" for f in SPREAD_FIELDS for end in ("min", "max")]
                   + ["load_1m", "failures", "exits"])
 
@@ -55,7 +55,8 @@ def summary_row(scenario, server, runs):
                "failures": sorted({r["status"] for r in runs if r.get("status") != "ok"}),
                "exits": sorted({r.get("server_exit", "") for r in runs} - {"exit 0", ""})}
     for field in ("cpu_us_per_request", "p50_us", "p99_us", "rss_per_idle_kib", "idle_held",
-                  "idle_open_at_end", "slowloris_dropped", "slowloris_first_drop_s"):
+                  "idle_open_at_end", "slowloris_requested", "slowloris_dropped", "slowloris_first_drop_s",
+                  "slowloris_median_drop_s", "server_timeout_s"):
         summary[field] = median_of(runs, field)
     for field in SPREAD_FIELDS:
         values = values_of(runs, field)

@@ -69,7 +69,14 @@ class Loadgen(unittest.TestCase):
         self.assertEqual((row["p50_us"], row["p99_us"], row["max_us"]), (40.0, 90.0, 120.0))
         self.assertEqual(row["errors_reset"], 20)
         self.assertEqual((row["idle_requested"], row["idle_open_at_end"]), (10, 9))
-        self.assertEqual((row["slowloris_dropped"], row["slowloris_first_drop_s"]), (5, 0.5))
+        self.assertEqual((row["slowloris_dropped"], row["slowloris_first_drop_s"], row["slowloris_median_drop_s"]),
+                         (5, 0.5, 0.6))
+
+    def test_a_run_without_a_request_limit_lasts_its_duration(self):
+        scenario = Scenario("slowloris", "", connections=10, requests=0, duration=6, slowloris=5)
+        self.assertEqual(scenario.loadgen_args(), ["-c", "10", "--duration", "6", "-k", "--slowloris", "5"])
+        row = measure.row_from_result(client.parse_loadgen_output(json.dumps(LOADGEN_JSON), "", 0), scenario)
+        self.assertEqual(row["capped"], 0)
 
     def test_capped_run(self):
         scenario = Scenario("seed", "", connections=10, requests=5000, duration=1)
@@ -79,6 +86,49 @@ class Loadgen(unittest.TestCase):
     def test_failed_run_has_no_rate(self):
         row = measure.row_from_result({"status": "timed out"}, Scenario("seed", "", 1, 1, 1))
         self.assertEqual(row, {"status": "timed out", "requests": 0})
+
+
+ACCEPT_TRACE = """\
+100 accept4(3, NULL, NULL, SOCK_CLOEXEC|SOCK_NONBLOCK) = -1 EAGAIN (Resource temporarily unavailable)
+100 accept4(3, NULL, NULL, SOCK_CLOEXEC|SOCK_NONBLOCK) = 7
+100 accept4(3, NULL, NULL, SOCK_CLOEXEC|SOCK_NONBLOCK <unfinished ...>
+101 accept(6, {sa_family=AF_INET, sin_port=htons(40000), sin_addr=inet_addr("127.0.0.1")}, [16] <unfinished ...>
+100 <... accept4 resumed>) = 8
+101 <... accept resumed>) = -1 EAGAIN (Resource temporarily unavailable)
+101 accept(6, NULL, NULL) = -1 EAGAIN (Resource temporarily unavailable)
+101 accept(6, NULL, NULL) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)
+100 accept4(3, NULL, NULL, SOCK_CLOEXEC|SOCK_NONBLOCK) = -1 EAGAIN (Resource temporarily unavailable)
+100 accept4(3, NULL, NULL, SOCK_CLOEXEC|SOCK_NONBLOCK) = -1 EAGAIN (Resource temporarily unavailable)
+100 accept4(3, NULL, NULL, SOCK_CLOEXEC|SOCK_NONBLOCK) = -1 EMFILE (Too many open files)
+100 +++ exited with 0 +++
+"""
+
+
+class AcceptTrace(unittest.TestCase):
+    def test_results_per_thread_in_order(self):
+        self.assertEqual(studies.parse_accept_trace(ACCEPT_TRACE),
+                         {100: ["EAGAIN", "ok", "ok", "EAGAIN", "EAGAIN", "EMFILE"], 101: ["EAGAIN", "EAGAIN"]})
+
+    def test_counts(self):
+        # The first EAGAIN of a thread is not a wakeup; one after an EAGAIN is a futile one.
+        self.assertEqual(studies.accept_counts(["EAGAIN", "ok", "ok", "EAGAIN", "EAGAIN", "EMFILE"]), (2, 3, 1))
+        self.assertEqual(studies.accept_counts(["ok", "ok", "EAGAIN", "ok", "EAGAIN"]), (3, 2, 0))
+        self.assertEqual(studies.accept_counts([]), (0, 0, 0))
+
+    def test_summary_divides_by_the_connections_accepted(self):
+        rows = [{"server": "04_prefork", "parallel": "--workers 2", "epollexclusive": 0, "measured_by": "strace",
+                 "connections_accepted": 300, "wakeups_found_nothing": 3, "accept_eagain": 60},
+                {"server": "04_prefork", "parallel": "--workers 2", "epollexclusive": 0, "measured_by": "strace",
+                 "connections_accepted": 100, "wakeups_found_nothing": 1, "accept_eagain": 20},
+                {"server": "04_prefork", "parallel": "--workers 2", "epollexclusive": 0, "measured_by": "exit line",
+                 "connections_accepted": 0, "wakeups_found_nothing": 0}]
+        (entry,) = studies.herd_summary(rows)
+        self.assertEqual(entry["strace"]["accepted"], [300, 100])
+        self.assertAlmostEqual(entry["strace"]["futile_per_connection"], 0.01)
+        self.assertAlmostEqual(entry["strace"]["eagain_per_connection"], 0.2)
+        self.assertEqual(entry["exit"]["accepted"], [0])  # every worker, even one that accepted none
+        self.assertIsNone(entry["exit"]["futile_per_connection"])  # nothing accepted: no ratio
+        self.assertIsNone(studies.per_connection(None, 10))
 
 
 class Wrk(unittest.TestCase):

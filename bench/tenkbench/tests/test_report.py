@@ -55,7 +55,59 @@ class OtherTables(unittest.TestCase):
         rows = [{"server": "04_prefork", "epollexclusive": 0, "connections_accepted": a,
                  "wakeups_found_nothing": e, "rps": 5000.0} for a, e in ((2500, 30), (2500, 20))]
         self.assertEqual(report.herd_table_md(rows).splitlines()[2],
-                         "| 04_prefork | off | 2500 + 2500 | 30 + 20 | 10.0 | 5,000 |")
+                         "| 04_prefork | --workers 2 | off | 2500 + 2500 | 30 + 20 | 10.0 | 5,000 | – | – | – | – |")
+
+    def test_herd_table_with_strace_and_a_single_acceptor(self):
+        rows = [{"server": "05_accept4", "parallel": "--workers 2", "epollexclusive": 1, "measured_by": "strace",
+                 "connections_accepted": a, "wakeups_found_nothing": f, "accept_eagain": e, "rps": 9000.0}
+                for a, f, e in ((3000, 30, 600), (2000, 20, 400))]
+        rows += [{"server": "11_parallel_io_managers", "parallel": "--threads 2", "epollexclusive": None,
+                  "measured_by": "strace", "connections_accepted": a, "wakeups_found_nothing": 0,
+                  "accept_eagain": e, "rps": 8000.0} for a, e in ((5000, 1250), (0, 0))]
+        lines = report.herd_table_md(rows).splitlines()
+        self.assertEqual(lines[2], "| 05_accept4 | --workers 2 | on | – | – | – | – | 3000 + 2000 | 0.200 | 0.010 | 9,000 |")
+        # Only the thread that accepts is listed; no futile wakeup, one EAGAIN per batch of 4.
+        self.assertEqual(lines[3], "| 11_parallel_io_managers | --threads 2 | – | – | – | – | – | 5000 | 0.250 | 0.000 | 8,000 |")
+
+    def test_slowloris_columns(self):
+        rows = [run_row("10_timeout_manager", "slowloris", 30000.0, slowloris_requested=1000, slowloris_dropped=1000,
+                        slowloris_first_drop_s=3.95, slowloris_median_drop_s=4.02, server_timeout_s=2),
+                run_row("10_timeout_manager", "seed", 40000.0),
+                run_row("09_fibers", "slowloris", 35000.0, slowloris_requested=1000, slowloris_dropped=0,
+                        slowloris_first_drop_s=None, slowloris_median_drop_s=None, server_timeout_s=None)]
+        servers = ["09_fibers", "10_timeout_manager"]
+        scenario = scenario_table("full")["slowloris"]
+        lines = report.scenario_table_md(scenario, servers, summarize(rows, ["seed", "slowloris"], servers),
+                                         []).splitlines()
+        self.assertTrue(lines[0].endswith("| timeout T | slow ones dropped | dropped after: first / median | "
+                                          "req/s vs seed |"))
+        self.assertTrue(lines[2].endswith("| none | 0 of 1,000 | none within 6 s | – |"), lines[2])
+        self.assertTrue(lines[3].endswith("| 2 s | 1,000 of 1,000 | 4.0 s / 4.0 s | 0.75× |"), lines[3])
+
+    def test_variant_rows(self):
+        det = [{"server": server, "kind": kind, "instructions_per_request": i, "syscalls_per_request": c}
+               for server, kind, i, c in (("09_fibers", "keepalive", 4000.0, 5.0),
+                                          ("09_fibers+pessimistic", "keepalive", 5000.0, 7.5))]
+        summaries = {("seed", "09_fibers"): {"rps_median": 40000.0, "cpu_us_per_request": 20.0},
+                     ("seed", "09_fibers+pessimistic"): {"rps_median": 30000.0, "cpu_us_per_request": 25.0}}
+        rows = report.variant_rows("09_fibers", "09_fibers+pessimistic", det, summaries)
+        self.assertEqual(rows, [["instructions/req, 1 connection, keep-alive", "4,000", "5,000", "1.25×"],
+                                ["system calls/req, 1 connection, keep-alive", "5.00", "7.50", "1.50×"],
+                                ["req/s, seed", "40,000", "30,000", "0.75×"],
+                                ["CPU µs/req, seed", "20.0", "25.0", "1.25×"]])
+
+    def test_sizes_section_names_the_crossover(self):
+        rows = []
+        for size, a, b in ((151, 10.0, 11.0), (4096, 12.0, 12.5), (65536, 30.0, 20.0)):
+            rows += [{"server": "05_accept4", "size": size, "instructions_per_request": 5000.0,
+                      "syscalls_per_request": 9.0, "cpu_us_per_request": a, "cpu_us_runs": ["x"]},
+                     {"server": "06_sendfile_msg_more", "size": size, "instructions_per_request": 4800.0,
+                      "syscalls_per_request": 8.0, "cpu_us_per_request": b, "cpu_us_runs": ["x"]}]
+        text = "\n".join(report.sizes_md(rows))
+        self.assertIn("| 64 KiB | 5,000 | 4,800 | 9.00 | 8.00 | 30.0 | 20.0 | 0.67× |", text)
+        self.assertIn("CPU µs/req (median): 06_sendfile_msg_more costs less than 05_accept4 from 64 KiB on "
+                      "(crossover between 4 KiB and 64 KiB", text)
+        self.assertIn("instructions/req: 06_sendfile_msg_more costs less than 05_accept4 at every size measured", text)
 
     def test_crosscheck_summary(self):
         entry = {"server": "floor", "loadgen_rps": 100000.0, "wrk_rps": 80000.0,
