@@ -147,8 +147,8 @@ EXPECTATIONS = REPO / "bench" / "expectations.json"
 SIZES = (151, 1024, 4096, 16384, 65536, 262144, 1048576)
 SIZES_SERVERS = ("05_accept4", "06_sendfile_msg_more")
 SIZES_DETERMINISTIC_REQUESTS = 200  # per size, on one keep-alive connection, under callgrind/strace
-SIZES_TIMED_BYTES = 64 << 20  # the timed runs: about this many bytes per size and server ...
-SIZES_TIMED_REQUESTS = (300, 2000)  # ... but no fewer / more requests than these
+SIZES_TIMED_BYTES = 256 << 20  # the timed runs: about this many bytes per size and server ...
+SIZES_TIMED_REQUESTS = (500, 5000)  # ... but no fewer / more requests than these
 SMOKE_SIZES_STUDY = {"sizes": (151, 65536), "deterministic_requests": 20, "timed_requests": (50, 100)}
 # Before the timed runs: wait (at most --max-wait, default QUIET_WAIT_MAX_S) until the 1-minute
 # load average is below QUIET_LOAD; results.md says when it was not.

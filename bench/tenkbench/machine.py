@@ -49,7 +49,10 @@ def write_machine_txt(ctx, load_before):
         f"profile: {ctx.profile}; repeats: {ctx.repeat}; scenarios: {', '.join(ctx.scenarios)}",
         f"servers: {', '.join(s.name for s in ctx.servers)}",
         f"placement: servers pinned to CPU {ctx.server_cpu} (taskset -c), loadgen and wrk pinned to CPU "
-        f"{ctx.client_cpu}; prefork steps run with --workers 1, nginx and lighttpd with one worker",
+        f"{ctx.client_cpu}; prefork steps run with --workers {ctx.workers}, nginx with worker_processes "
+        f"{ctx.workers} (one per server CPU), step 11 with one I/O thread per server CPU (its default, "
+        f"from sched_getaffinity), lighttpd with one process; loadgen and wrk with {ctx.client_threads} "
+        "thread(s) (one per client CPU, at most one per connection)",
         f"cpu: {ctx.machine['cpu']}",
         f"cores: {ctx.machine['cores']}",
         f"kernel: {command_output(['uname', '-srvm'])}",

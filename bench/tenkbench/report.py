@@ -6,7 +6,7 @@ from .config import ALL_CPUS, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, DETERM
     QUIET_LOAD, SIZES_SERVERS, SWEEP, scenario_table
 from .fmt import fmt_count, fmt_cpu, fmt_csv, fmt_duration, fmt_errors, fmt_rps, fmt_rps_cell, \
     fmt_us, fmt_us_number, md_table
-from .sizes import crossover, crossover_sentence, fmt_size
+from .sizes import crossover, crossover_sentence, fmt_size, spread_sentence, spread_verdict
 from .studies import herd_summary
 
 
@@ -370,9 +370,11 @@ def sizes_md(size_rows):
                                               if r["server"] == server and r["size"] == size), None)
     sizes = sorted({r["size"] for r in size_rows})
     header = ["size", f"{a} instr/req", f"{b} instr/req", f"{a} syscalls/req", f"{b} syscalls/req",
-              f"{a} CPU µs/req", f"{b} CPU µs/req", "CPU 06 / 05"]
-    rows = []
+              f"{a} CPU µs/req", f"{b} CPU µs/req", "CPU 06 / 05", "06 against 05 (CPU)"]
+    rows, verdicts = [], []
+    cpu_spread = lambda server, size: tuple(value(server, size, f"cpu_us_per_request{end}") for end in ("", "_min", "_max"))
     for size in sizes:
+        verdicts.append(spread_verdict(cpu_spread(a, size), cpu_spread(b, size)))
         cpu = lambda server: (fmt_cpu(value(server, size, "cpu_us_per_request"))
                               + (f" [{fmt_cpu(value(server, size, 'cpu_us_per_request_min'))}–"
                                  f"{fmt_cpu(value(server, size, 'cpu_us_per_request_max'))}]"
@@ -381,12 +383,14 @@ def sizes_md(size_rows):
                      fmt_count(value(b, size, "instructions_per_request")),
                      fmt_syscalls(value(a, size, "syscalls_per_request")),
                      fmt_syscalls(value(b, size, "syscalls_per_request")), cpu(a), cpu(b),
-                     fmt_ratio(value(b, size, "cpu_us_per_request"), value(a, size, "cpu_us_per_request"))])
+                     fmt_ratio(value(b, size, "cpu_us_per_request"), value(a, size, "cpu_us_per_request")),
+                     verdicts[-1] or "–"])
     md += [md_table(header, rows), ""]
     for field, what in (("instructions_per_request", "instructions/req"), ("syscalls_per_request", "system calls/req"),
                         ("cpu_us_per_request", "CPU µs/req (median)")):
         result = crossover(sizes, [value(a, size, field) for size in sizes], [value(b, size, field) for size in sizes])
         md.append(f"- {crossover_sentence(result, a, b, what)}")
+    md.append(f"- {spread_sentence(sizes, verdicts, a, b, 'CPU µs/req (min–max of the repeats)')}")
     return md + [""]
 
 

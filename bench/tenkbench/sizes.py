@@ -229,6 +229,33 @@ def crossover(sizes, cost_a, cost_b):
     return result
 
 
+def spread_verdict(a, b):
+    """Compares two (median, min, max): "less" when b's max is below a's min (b costs less beyond
+    the spread of the repeats), "more" when b's min is above a's max, "within the spread" when
+    the ranges overlap, None without values. With one repeat the ranges are single points."""
+    if a is None or b is None or None in a or None in b:
+        return None
+    if b[2] < a[1]:
+        return "less"
+    if b[1] > a[2]:
+        return "more"
+    return "within the spread"
+
+
+def spread_sentence(sizes, verdicts, a, b, what):
+    """Where b costs less, more, or the same as a, beyond the spread of the repeats."""
+    groups = {}
+    for size, verdict in zip(sizes, verdicts):
+        if verdict:
+            groups.setdefault(verdict, []).append(fmt_size(size))
+    parts = [f"{b} costs less beyond the spread at {', '.join(groups['less'])}" if "less" in groups
+             else f"{b} never costs less beyond the spread",
+             f"more at {', '.join(groups['more'])}" if "more" in groups else "never more",
+             f"within the spread at {', '.join(groups['within the spread'])}" if "within the spread" in groups
+             else ""]
+    return f"{what}, against {a}: " + "; ".join(filter(None, parts))
+
+
 def fmt_size(size):
     """Bytes as the tables write them: 151 B, 4 KiB, 1 MiB, 1.5 KiB."""
     if size is None:

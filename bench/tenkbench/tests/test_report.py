@@ -104,7 +104,7 @@ class OtherTables(unittest.TestCase):
                      {"server": "06_sendfile_msg_more", "size": size, "instructions_per_request": 4800.0,
                       "syscalls_per_request": 8.0, "cpu_us_per_request": b, "cpu_us_runs": ["x"]}]
         text = "\n".join(report.sizes_md(rows))
-        self.assertIn("| 64 KiB | 5,000 | 4,800 | 9.00 | 8.00 | 30.0 | 20.0 | 0.67× |", text)
+        self.assertIn("| 64 KiB | 5,000 | 4,800 | 9.00 | 8.00 | 30.0 | 20.0 | 0.67× | – |", text)
         self.assertIn("CPU µs/req (median): 06_sendfile_msg_more costs less than 05_accept4 from 64 KiB on "
                       "(crossover between 4 KiB and 64 KiB", text)
         self.assertIn("instructions/req: 06_sendfile_msg_more costs less than 05_accept4 at every size measured", text)

@@ -43,6 +43,21 @@ class Crossover(unittest.TestCase):
                          "CPU: 06 does not cost less than 05 at the largest size")
 
 
+class Spread(unittest.TestCase):
+    def test_verdicts(self):
+        self.assertEqual(sizes.spread_verdict((10, 9, 11), (5, 4, 8)), "less")
+        self.assertEqual(sizes.spread_verdict((10, 9, 11), (12, 11.5, 13)), "more")
+        self.assertEqual(sizes.spread_verdict((10, 9, 11), (10.5, 8, 12)), "within the spread")
+        self.assertEqual(sizes.spread_verdict((10, 10, 10), (9, 9, 9)), "less")  # one repeat: the medians
+        self.assertIsNone(sizes.spread_verdict((10, 9, 11), (None, None, None)))
+
+    def test_sentence(self):
+        self.assertEqual(sizes.spread_sentence([151, 4096, 65536], ["within the spread", None, "less"], "05", "06",
+                                               "CPU"),
+                         "CPU, against 05: 06 costs less beyond the spread at 64 KiB; never more; within the "
+                         "spread at 151 B")
+
+
 class Helpers(unittest.TestCase):
     def test_fmt_size(self):
         self.assertEqual([sizes.fmt_size(s) for s in (151, 1024, 1536, 65536, 1 << 20, None)],
@@ -50,6 +65,7 @@ class Helpers(unittest.TestCase):
 
     def test_timed_requests_stay_within_the_limits(self):
         self.assertEqual(sizes.timed_requests(151, (300, 2000), budget=64 << 20), 2000)
+        self.assertEqual(sizes.timed_requests(151, (300, 2000)), 2000)
         self.assertEqual(sizes.timed_requests(65536, (300, 2000), budget=64 << 20), 1024)
         self.assertEqual(sizes.timed_requests(1 << 20, (300, 2000), budget=64 << 20), 300)
 
