@@ -7,7 +7,8 @@ load generator ran in its subtitle; bars and points show the min–max of the re
 
 import subprocess
 
-from .config import SWEEP
+from .config import SIZES_SERVERS, SWEEP
+from .sizes import fmt_size
 
 TERMINALS = (  # (extension, terminal line, the small font of tick labels and panel titles)
     ("svg", "set terminal svg size 800,450 dynamic noenhanced font 'sans,11' background '#ffffff'", ",8"),
@@ -196,6 +197,35 @@ def syscalls_by_kind_plot(sub, servers, det_syscall_rows):
                   "".join(data), "\n".join(body), multiplot=True)
 
 
+def sizes_plot(sub, size_rows, servers):
+    """The file-size study: CPU µs per request (median, min–max of the repeats) and instructions
+    per request against the file size, one line per server; both axes logarithmic."""
+    if not any(r.get("cpu_us_per_request") is not None or r.get("instructions_per_request") is not None
+               for r in size_rows):
+        return None
+    blocks, cpu_items, instr_items = [], [], []
+    sizes = sorted({r["size"] for r in size_rows})
+    xtics = ("set xtics (" + ", ".join(f"{gp_str(fmt_size(size))} {size}" for size in sizes) + ") font SMALL\n"
+             f"set xrange [{sizes[0] / 1.5:g}:{sizes[-1] * 1.5:g}]")
+    for i, server in enumerate(servers):
+        rows = sorted((r for r in size_rows if r["server"] == server), key=lambda r: r["size"])
+        blocks.append(block(f"s{i}", [f"{r['size']} " + " ".join(gp_value(r.get(f)) for f in (
+            "cpu_us_per_request", "cpu_us_per_request_min", "cpu_us_per_request_max", "instructions_per_request"))
+            for r in rows]))
+        cpu_items.append(f"$s{i} using 1:2:3:4 with yerrorlines lw 2 title '{server}'")
+        instr_items.append(f"$s{i} using 1:5 with linespoints lw 2 title '{server}'")
+    body = ("set multiplot layout 1,2 title TITLE\n"
+            "set logscale xy\nset grid xtics ytics\nset xlabel 'file size, bytes (log scale)'\n"
+            "set key top left\n" + xtics + "\n"
+            "set title 'server CPU µs per request (min–max)' font SMALL\n"
+            "plot " + ", \\\n     ".join(cpu_items) + "\n"
+            "set title 'user-space instructions per request (callgrind)' font SMALL\n"
+            "plot " + ", \\\n     ".join(instr_items) + "\n"
+            "unset multiplot\n")
+    return figure("sizes_crossover", "05 (read + two send()) against 06 (send(MSG_MORE) + sendfile()) by file size, "
+                  "one keep-alive connection", sub, "".join(blocks), body, multiplot=True)
+
+
 def spread(summaries, scenario, server, field):
     """(median, min, max) of a summary field, the min and max where summary.py keeps them."""
     s = summaries.get((scenario, server)) or {}
@@ -248,6 +278,8 @@ def plots(ctx, summaries, results):
                                                       ideas_panels(ctx, summaries, results.det_rows))
     if results.det_syscall_rows:
         scripts["syscalls_by_kind"] = syscalls_by_kind_plot(sub, servers, results.det_syscall_rows)
+    if getattr(results, "size_rows", None):
+        scripts["sizes_crossover"] = sizes_plot(sub, results.size_rows, SIZES_SERVERS)
     draw(ctx, scripts)
 
 

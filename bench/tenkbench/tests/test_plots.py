@@ -50,6 +50,15 @@ class Scripts(unittest.TestCase):
         self.assertIn(" other\n", script)
         self.assertIn('"s" ', script)
 
+    def test_sizes_figure(self):
+        rows = [{"server": "05", "size": 151, "cpu_us_per_request": 30.0, "cpu_us_per_request_min": 29.0,
+                 "cpu_us_per_request_max": 31.0, "instructions_per_request": 5500.0},
+                {"server": "06", "size": 151, "cpu_us_per_request": None, "instructions_per_request": 5200.0}]
+        script = plots.sizes_plot(SUB, rows, ["05", "06"])
+        self.assertIn("$s0 << EOD\n151 30 29 31 5500\nEOD", script)
+        self.assertIn("$s1 << EOD\n151 ? ? ? 5200\nEOD", script)
+        self.assertIsNone(plots.sizes_plot(SUB, [{"server": "05", "size": 1}], ["05"]))
+
 
 @unittest.skipUnless(shutil.which("gnuplot"), "gnuplot not installed")
 class Gnuplot(unittest.TestCase):
