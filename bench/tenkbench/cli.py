@@ -21,7 +21,7 @@ bench/run [STEP...] [--smoke | --micro | --deterministic [--update-expectations]
           [--repeat N] [--scenarios a,b] [--servers x,y] [--server-cpu CPUS] [--client-cpu CPUS]
           [--max-wait SECONDS] [--out DIR]
 
-  (no STEP)     the whole ladder: every step, nginx, lighttpd, the floor (about 15 minutes), and
+  (no STEP)     the whole ladder: every step, nginx, lighttpd, the floor (about 12-20 minutes), and
                 09_fibers+pessimistic (09 with TENK_PESSIMISTIC_IO=1) in seed, c1 and the
                 deterministic counts
   STEP...       a one-step run: those steps, the step before the first one, the floor (~1 minute)
@@ -80,7 +80,8 @@ def parse_args(argv):
             parser.error(f"unknown scenario {scenario!r}; choose from: {', '.join(names)}")
     for server in args.servers or []:
         base, variant = split_variant(server)
-        if base not in known_steps + ["floor", *PEERS] or (variant and (variant not in VARIANTS or base not in known_steps)):
+        known = base in known_steps if variant else base in known_steps + ["floor", *PEERS]
+        if not known or (variant and variant not in VARIANTS):
             parser.error(f"unknown server {server!r}; choose from: {', '.join(known_steps + ['floor', *PEERS])}, "
                          f"or STEP+VARIANT with VARIANT one of: {', '.join(VARIANTS)}")
     if args.smoke and args.steps:

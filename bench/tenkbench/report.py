@@ -210,6 +210,10 @@ HOW_TO_READ = """\
   last byte; with 1000 connections it is mostly queueing. The steps that send header and body in
   two send() calls with Nagle on wait for the client's delayed ACK (~40 ms) on every keep-alive
   response: look at c1.
+- **slowloris**: every server that has a timeout gets the same T (steps 10-11 `--timeout`,
+  nginx and lighttpd in their configuration); steps 01-09 and the floor have none. "Dropped
+  after" is how long a dropped slow connection had lived since its connect (first and median);
+  req/s is the legit load during the attack, "vs seed" against the same server's seed run.
 - **errors/run** is the median per run, by kind: bad_status includes the 503 that 02_select gives
   above FD_SETSIZE connections; connect/timeout mean refused or never answered.
 - **syscalls/req** (seed, close) comes from a separate, shorter run under strace -f -c, with a
