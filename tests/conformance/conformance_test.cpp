@@ -388,6 +388,20 @@ TEST_P(Conformance, ExpectContinueOnEcho) {
   EXPECT_EQ(response.body, "ping");
 }
 
+TEST_P(Conformance, EchoOfAMegabyteBodyArrivesWhole) {
+  // Far more than one recv() returns: a step must keep reading until the socket is empty (an
+  // edge-triggered loop that stops after one read would never see the rest), and far more than
+  // the socket buffers hold on the way back.
+  std::string body(1 << 20, '\0');
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 26);
+  Client client(port_);
+  client.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: " +
+              std::to_string(body.size()) + "\r\n\r\n" + body);
+  Response echo = client.read_response();
+  EXPECT_EQ(echo.status, 200);
+  EXPECT_TRUE(echo.body == body) << "got " << echo.body.size() << " of " << body.size();
+}
+
 TEST_P(Conformance, BadBodyOfGetIsAnswered400) {
   // A body the server does not want is still read before the answer (docs/DESIGN.md §4), so
   // malformed framing gets 400 and a close, never a 200 and then a close.
