@@ -32,6 +32,17 @@ def fmt_count(value):
     return "–" if value is None else f"{value:,.0f}"
 
 
+def fmt_size(size):
+    """Bytes as the tables write them: 151 B, 4 KiB, 1 MiB, 1.5 KiB."""
+    if size is None:
+        return "–"
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.0f} {unit}" if abs(value - round(value)) < 0.05 else f"{value:.1f} {unit}"
+    return f"{size:.0f} B"
+
+
 def fmt_duration(seconds):
     return f"{int(seconds // 60)} min {int(seconds % 60)} s"
 

@@ -8,7 +8,7 @@ load generator ran in its subtitle; bars and points show the min–max of the re
 import subprocess
 
 from .config import SIZES_SERVERS, SWEEP
-from .sizes import fmt_size
+from .fmt import fmt_size
 
 TERMINALS = (  # (extension, terminal line, the small font of tick labels and panel titles)
     ("svg", "set terminal svg size 800,450 dynamic noenhanced font 'sans,11' background '#ffffff'", ",8"),

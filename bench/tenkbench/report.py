@@ -5,8 +5,8 @@ import csv
 from .config import ALL_CPUS, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, DETERMINISTIC_RUNS, HERD_PARALLEL, \
     QUIET_LOAD, SIZES_SERVERS, SWEEP, scenario_table
 from .fmt import fmt_count, fmt_cpu, fmt_csv, fmt_duration, fmt_errors, fmt_rps, fmt_rps_cell, \
-    fmt_us, fmt_us_number, md_table
-from .sizes import crossover, crossover_sentence, fmt_size, spread_sentence, spread_verdict
+    fmt_size, fmt_us, fmt_us_number, md_table
+from .sizes import crossover, crossover_sentence, spread_sentence, spread_verdict
 from .studies import herd_summary
 
 

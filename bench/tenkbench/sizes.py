@@ -1,8 +1,8 @@
 """The file-size study: where does step 06 (header with send(MSG_MORE), body with sendfile())
 start to cost less than step 05 (the file read() into memory, header and body in two send()
-calls)? sendfile saves the copy into user space, but costs a system call more per response for a
-small file (05 reads and sends; 06 sends, then sendfiles, then the kernel still copies into the
-socket buffer on loopback), so below some size 05 may be cheaper.
+calls)? sendfile saves the read() and the copies through user space, which grow with the file;
+for a small body the question is whether MSG_MORE + sendfile() (page references, a corked
+socket) costs more than copying a few bytes twice.
 
 For each size in SIZES a file of that many bytes is made at run time in a temporary document root
 (size-<bytes>.bin; nothing is committed), and both servers are measured three ways, all with one
@@ -35,6 +35,7 @@ from .cli import cpu_list
 from .config import SIZES, SIZES_DETERMINISTIC_REQUESTS, SIZES_SERVERS, SIZES_TIMED_BYTES, \
     SIZES_TIMED_REQUESTS, SMOKE_SIZES_STUDY
 from .deterministic import ExchangeError, counted_run, exchange
+from .fmt import fmt_size
 from .procfs import cpu_seconds_between, cpu_snapshot
 from .servers import ServerSpec, ServerStartError, start_server
 from .studies import syscall_rows
@@ -254,17 +255,6 @@ def spread_sentence(sizes, verdicts, a, b, what):
              f"within the spread at {', '.join(groups['within the spread'])}" if "within the spread" in groups
              else ""]
     return f"{what}, against {a}: " + "; ".join(filter(None, parts))
-
-
-def fmt_size(size):
-    """Bytes as the tables write them: 151 B, 4 KiB, 1 MiB, 1.5 KiB."""
-    if size is None:
-        return "–"
-    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if size >= scale:
-            value = size / scale
-            return f"{value:.0f} {unit}" if abs(value - round(value)) < 0.05 else f"{value:.1f} {unit}"
-    return f"{size:.0f} B"
 
 
 def crossover_sentence(result, a, b, what):

@@ -2,7 +2,7 @@
 
 import unittest
 
-from tenkbench import sizes
+from tenkbench import fmt, sizes
 
 
 class Crossover(unittest.TestCase):
@@ -60,7 +60,7 @@ class Spread(unittest.TestCase):
 
 class Helpers(unittest.TestCase):
     def test_fmt_size(self):
-        self.assertEqual([sizes.fmt_size(s) for s in (151, 1024, 1536, 65536, 1 << 20, None)],
+        self.assertEqual([fmt.fmt_size(s) for s in (151, 1024, 1536, 65536, 1 << 20, None)],
                          ["151 B", "1 KiB", "1.5 KiB", "64 KiB", "1 MiB", "–"])
 
     def test_timed_requests_stay_within_the_limits(self):
