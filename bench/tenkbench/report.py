@@ -367,7 +367,11 @@ def sizes_md(size_rows):
           "files of each size made at run time in a temporary document root. Instructions (callgrind, user "
           "space only) and system calls (strace) per request, the no-load run subtracted; CPU µs/req: the "
           "server's CPU time (user + system, which includes the kernel's copies) over the timed requests, "
-          "median [min–max] of the repeats. sizes.csv has every value.", ""]
+          "median [min–max] of the repeats. sizes.csv has every value. 05's instructions grow by about one "
+          "per byte: glibc zero-fills its buffer with `rep stosb` (memset, ERMS), and callgrind counts every "
+          "iteration of a rep-prefixed instruction as one instruction, where the CPU moves tens of bytes per "
+          "cycle: read the instructions column above a few KiB as \"05 touches every byte in user space\", "
+          "and the CPU column for what that costs.", ""]
     if not size_rows:
         return md + ["(no values)", ""]
     value = lambda server, size, field: next((r.get(field) for r in size_rows

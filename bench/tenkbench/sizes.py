@@ -12,7 +12,9 @@ Nagle on, so a client that delays its ACKs (loadgen) would make it wait ~40 ms f
 response, and its CPU per request would then measure the wait, not the work.
 
   instructions/req   callgrind, the no-load run subtracted (user space only: the copies the
-                     kernel makes do not show here);
+                     kernel makes do not show here). 05's grow by about one per byte: its
+                     buffer is zero-filled by glibc's memset with `rep stosb`, and callgrind
+                     counts each iteration of a rep-prefixed instruction as one;
   syscalls/req       strace -f -c, likewise;
   CPU µs/req         the server's CPU time (user + system, its process CPU clock) over N requests
                      sent back to back by the same client pinned to the client CPU, the server
