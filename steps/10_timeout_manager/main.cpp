@@ -16,9 +16,8 @@
 // The "new thundering herd": every worker's epoll watches the same listener, so one new
 // connection can wake all of them, and all but one find nothing to accept (EAGAIN). Each
 // worker counts its accepted connections and its empty wakeups and prints both on exit.
-// EPOLLEXCLUSIVE (Linux >= 4.5) asks the kernel to wake only one waiter per event; it is OFF
-// by default so the herd can be measured, and ON with the environment variable
-// TENK_EPOLLEXCLUSIVE=1.
+// Unlike 04-08 there is no EPOLLEXCLUSIVE switch here: the fiber scheduler registers every
+// descriptor alike, and step 11 removes the herd instead.
 //
 // What is still wrong, and fixed later:
 //   - the workers share one listener: the new thundering herd               →
