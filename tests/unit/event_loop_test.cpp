@@ -2,7 +2,6 @@
 // descriptors, clocks and signals.
 #include "net/event_loop.hpp"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -17,20 +16,15 @@
 #include "app/session.hpp"
 #include "http/date.hpp"
 #include "net/signals.hpp"
+#include "test_support.hpp"
 
 namespace tenk::net {
 namespace {
 
 using namespace std::chrono_literals;
 
-bool is_open(int fd) {
-  return fcntl(fd, F_GETFD) != -1;
-}
-
-class FixedDate final : public http::DateSource {
- public:
-  std::string_view now() override { return "Thu, 26 Nov 2026 10:00:00 GMT"; }
-};
+using tenk::testing::FixedDate;
+using tenk::testing::is_open;
 
 // The smallest connection a table can hold: a socket and its session.
 struct TestConnection {

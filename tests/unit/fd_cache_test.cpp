@@ -2,13 +2,13 @@
 // one in use, a file changed on disk is noticed by the next prune, and no descriptor leaks.
 #include "cache/fd_cache.hpp"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include "test_support.hpp"
 
 namespace tenk::cache {
 namespace {
@@ -22,9 +22,7 @@ std::size_t open_fd_count() {
   return count;
 }
 
-bool is_open(int fd) {
-  return fcntl(fd, F_GETFD) != -1;
-}
+using tenk::testing::is_open;
 
 class FdCacheTest : public ::testing::Test {
  protected:

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <new>
 #include <string>
+#include "test_support.hpp"
 
 // Counts heap allocations made by this thread while `counting` is set, so a test can check
 // that the hot path allocates nothing. Replacing the global operator new is the one way to see
@@ -41,11 +42,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A date that never changes, so transcripts are exact.
-class FixedDate final : public http::DateSource {
- public:
-  std::string_view now() override { return "Thu, 26 Nov 2026 10:00:00 GMT"; }
-};
+using tenk::testing::FixedDate;
 
 class SessionTest : public ::testing::Test {
  protected:
