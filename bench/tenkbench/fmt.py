@@ -48,6 +48,10 @@ def fmt_duration(seconds):
 
 
 def fmt_errors(summary):
+    """The errors per run by kind, the kinds that happened: "reset 2, timeout 3", "0" for none,
+    "–" when no run counted any (a client that was killed, a server that did not start)."""
+    if all(summary.get(f"errors_{kind}") is None for kind in ERROR_KINDS):
+        return "–"
     kinds = [f"{kind} {summary[f'errors_{kind}']:,.0f}" for kind in ERROR_KINDS
              if summary.get(f"errors_{kind}")]
     return ", ".join(kinds) or "0"

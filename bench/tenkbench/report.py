@@ -216,6 +216,10 @@ HOW_TO_READ = """\
   req/s is the legit load during the attack, "vs seed" against the same server's seed run.
 - **errors/run** is the median per run, by kind: bad_status includes the 503 that 02_select gives
   above FD_SETSIZE connections; connect/timeout mean refused or never answered.
+- Every median of a row comes from the same runs: the successful ones; the failed runs are
+  counted beside req/s ("1 of 3 runs: no response"). Where every run failed, req/s says how (in
+  bold), CPU and latency are "–", and the other columns (errors, idle connections held) are the
+  failed runs' medians: they describe the failure.
 - **syscalls/req** (seed, close) comes from a separate, shorter run under strace -f -c, with a
   no-load run's calls subtracted; see the system-calls section and syscalls.csv.
 - **instructions/req, syscalls/req** in the c1 table are the deterministic counts: one client, one

@@ -68,10 +68,20 @@ def measure_syscalls(ctx, spec):
 
 
 def syscall_rows(server, scenario, calls, baseline, requests, connections):
-    """One row per system call the load made (calls minus the baseline's), then the total."""
+    """One row per system call whose count differs from the baseline's (calls minus the
+    baseline's, with its sign), then the total: the sum of those signed differences, which is the
+    loaded run's total minus the baseline's.
+
+    A negative difference is noise: the no-load run made that call more often than the loaded
+    one (a start or a stop that took a different path: a futex, an extra mmap). Clipping it to 0
+    would count that noise on one side only and bias the total upward, so the rows keep the sign
+    (syscalls.csv shows e.g. -3 for such a call) and the total is unbiased; the deterministic
+    counts and the size study take their system calls per request from it too. What shows the
+    calls by kind and cannot draw a negative (the stacked figure, plots.py) leaves them out and
+    says so."""
     rows, total = [], 0
     for syscall in sorted(set(calls) | set(baseline)):
-        net = max(0, calls.get(syscall, 0) - baseline.get(syscall, 0))
+        net = calls.get(syscall, 0) - baseline.get(syscall, 0)
         if net:
             total += net
             rows.append(syscall_row(server, scenario, syscall, net, requests, connections))

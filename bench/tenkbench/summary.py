@@ -24,7 +24,7 @@ def median_of(rows, field):
 SPREAD_FIELDS = ("cpu_us_per_request", "p50_us", "p99_us", "rss_per_idle_kib")
 
 
-SUMMARY_FIELDS = (["scenario", "server", "runs", "ok_runs", "rps_median", "rps_min", "rps_max",
+SUMMARY_FIELDS = (["scenario", "server", "runs", "ok_runs", "failed_runs", "rps_median", "rps_min", "rps_max",
                    "capped_runs", "cpu_us_per_request", "p50_us", "p99_us"]
                   + [f"errors_{k}" for k in ERROR_KINDS]
                   + ["rss_per_idle_kib", "idle_held", "idle_open_at_end", "slowloris_requested",
@@ -35,7 +35,7 @@ SUMMARY_FIELDS = (["scenario", "server", "runs", "ok_runs", "rps_median", "rps_m
 
 def summarize(rows, scenario_names, servers):
     """{(scenario, server): summary dict}: medians over the repeats that completed, the min-max
-    spread of req/s, and how the other repeats ended."""
+    spread of req/s, and how the other repeats ended (see summary_row)."""
     out = {}
     for scenario in scenario_names:
         for server in servers:
@@ -45,26 +45,50 @@ def summarize(rows, scenario_names, servers):
     return out
 
 
+# The figures of the served load: a failed run never gives them, not even to a row whose runs
+# all failed (its req/s is None and the report shows how the runs failed instead).
+LOAD_FIELDS = ("cpu_us_per_request", "p50_us", "p99_us")
+# The other medians: the errors, the idle connections held (measured before the load), the
+# slowloris drops, the server's timeout, the load average.
+OTHER_FIELDS = (("rss_per_idle_kib", "idle_held", "idle_open_at_end", "slowloris_requested", "slowloris_dropped",
+                 "slowloris_first_drop_s", "slowloris_median_drop_s", "server_timeout_s", "load_1m")
+                + tuple(f"errors_{kind}" for kind in ERROR_KINDS))
+
+
 def summary_row(scenario, server, runs):
+    """The summary of one (scenario, server): medians and min-max spreads over its runs, the
+    number that failed (failed_runs) and how (failures), the servers' bad exits (exits).
+
+    Every median and spread of a row is taken over the same runs: the successful ones (status
+    "ok") whenever there is one. A failed run is another experiment (a server that answered
+    nothing, a client that was killed): its figures are not samples of a successful run's, and
+    mixing them into some columns while req/s leaves them out would describe no run at all (one
+    ok run with 0 errors and one failed with 40,000 would give 20,000 errors/run beside the ok
+    run's req/s). A row whose runs all failed has no load figures (req/s, CPU, latency: None),
+    and the report shows how its runs failed in place of req/s; its other medians are taken
+    over those failed runs, all of them, because they describe the failure (in the idle
+    scenario of the reference run, 02_select held 1,016 idle connections, then answered 503 to
+    the whole load).
+    """
     ok = [r for r in runs if r.get("status") == "ok"]
+    failed = [r for r in runs if r.get("status") != "ok"]
+    population = ok or failed
     rps = [r["rps"] for r in ok]
     summary = {"scenario": scenario, "server": server, "runs": len(runs), "ok_runs": len(ok),
+               "failed_runs": len(failed),
                "rps_median": statistics.median(rps) if rps else None,
                "rps_min": min(rps) if rps else None, "rps_max": max(rps) if rps else None,
                "capped_runs": sum(int(r.get("capped") or 0) for r in ok),
-               "failures": sorted({r["status"] for r in runs if r.get("status") != "ok"}),
+               "failures": sorted({r["status"] for r in failed}),
                "exits": sorted({r.get("server_exit", "") for r in runs} - {"exit 0", ""})}
-    for field in ("cpu_us_per_request", "p50_us", "p99_us", "rss_per_idle_kib", "idle_held",
-                  "idle_open_at_end", "slowloris_requested", "slowloris_dropped", "slowloris_first_drop_s",
-                  "slowloris_median_drop_s", "server_timeout_s"):
-        summary[field] = median_of(runs, field)
+    for field in LOAD_FIELDS:
+        summary[field] = median_of(ok, field)
+    for field in OTHER_FIELDS:
+        summary[field] = median_of(population, field)
     for field in SPREAD_FIELDS:
-        values = values_of(runs, field)
+        values = values_of(ok if field in LOAD_FIELDS else population, field)
         summary[f"{field}_min"] = min(values) if values else None
         summary[f"{field}_max"] = max(values) if values else None
-    for kind in ERROR_KINDS:
-        summary[f"errors_{kind}"] = median_of(runs, f"errors_{kind}")
-    summary["load_1m"] = median_of(runs, "load_1m")
     return summary
 
 

@@ -54,7 +54,13 @@ class FmtOthers(unittest.TestCase):
         self.assertEqual(fmt.fmt_errors({"errors_connect": 0, "errors_bad_status": 1234.0}),
                          "bad_status 1,234")
         self.assertEqual(fmt.fmt_errors({"errors_reset": 2, "errors_timeout": 3}), "reset 2, timeout 3")
-        self.assertEqual(fmt.fmt_errors({}), "0")
+        self.assertEqual(fmt.fmt_errors({"errors_reset": 0, "errors_timeout": 0}), "0")
+
+    def test_errors_no_run_counted(self):
+        # A row whose runs all failed without a loadgen report (timed out, failed to start):
+        # "0" would claim a clean run.
+        self.assertEqual(fmt.fmt_errors({"errors_reset": None}), "–")
+        self.assertEqual(fmt.fmt_errors({}), "–")
 
     def test_csv_values(self):
         self.assertEqual(fmt.fmt_csv(1 / 3), "0.333333")

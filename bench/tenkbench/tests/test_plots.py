@@ -50,6 +50,13 @@ class Scripts(unittest.TestCase):
         self.assertIn(" other\n", script)
         self.assertIn('"s" ', script)
 
+    def test_syscalls_by_kind_leaves_out_the_negative_noise_and_says_so(self):
+        rows = [{"server": "s", "scenario": "c1-keepalive", "syscall": c, "per_request": v}
+                for c, v in (("read", 1.0), ("writev", 1.0), ("futex", -0.004), ("munmap", -0.002))]
+        script = plots.syscalls_by_kind_plot(SUB, ["s"], rows)
+        self.assertIn("server read writev\n", script)
+        self.assertIn("not drawn: 2 counts below the no-load run's, -0.006 calls/req in all", script)
+
     def test_sizes_figure(self):
         rows = [{"server": "05", "size": 151, "cpu_us_per_request": 30.0, "cpu_us_per_request_min": 29.0,
                  "cpu_us_per_request_max": 31.0, "instructions_per_request": 5500.0},

@@ -3,13 +3,14 @@
 import unittest
 
 from tenkbench import report
-from tenkbench.config import scenario_table
+from tenkbench.config import ERROR_KINDS, scenario_table
 from tenkbench.summary import summarize
 
 
 def run_row(server, scenario, rps, **fields):
+    """A results.csv row of an ok run: loadgen reported, so every error kind has a count."""
     return {"scenario": scenario, "server": server, "status": "ok", "server_exit": "exit 0", "rps": rps,
-            "capped": 0, **fields}
+            "capped": 0, **{f"errors_{kind}": 0 for kind in ERROR_KINDS}, **fields}
 
 
 class ScenarioTable(unittest.TestCase):
@@ -37,6 +38,21 @@ class ScenarioTable(unittest.TestCase):
         table = report.scenario_table_md(scenario_table("full")["idle"], ["floor"],
                                          summarize(rows, ["idle"], ["floor"]), [])
         self.assertTrue(table.splitlines()[2].endswith("| 0.5 KiB | 10,000 | 9,999 |"))
+
+
+    def test_a_row_whose_runs_all_failed(self):
+        failed = dict(status="no response", requests=0, capped=1, errors_reset=0, errors_bad_status=40000,
+                      errors_parse=448, rss_per_idle_kib=0.33, idle_held=1016, idle_open_at_end=1017)
+        rows = [{**run_row("02_select", "idle", 0), **failed} for _ in range(3)]
+        rows += [{"scenario": "idle", "server": "lighttpd", "status": "timed out (loadgen killed after 43 s)",
+                  "server_exit": "exit 0", "rss_per_idle_kib": 1.32, "idle_held": 9999}]
+        table = report.scenario_table_md(scenario_table("full")["idle"], ["02_select", "lighttpd"],
+                                         summarize(rows, ["idle"], ["02_select", "lighttpd"]), [])
+        self.assertEqual(table.splitlines()[2], "| 02_select | **no response** | – | – | – | bad_status 40,000, "
+                                                "parse 448 | 0.3 KiB | 1,016 | 1,017 |")
+        # No loadgen report, no errors counted: "–", not "0".
+        self.assertEqual(table.splitlines()[3], "| lighttpd | **timed out (loadgen killed after 43 s)** | – | – | – "
+                                                "| – | 1.3 KiB | 9,999 | – |")
 
 
 class OtherTables(unittest.TestCase):

@@ -61,7 +61,7 @@ class Summarize(unittest.TestCase):
         rows = [row(rps=100.0), row(status="failed to start: boom"),
                 {**row(rps=120.0), "server_exit": "signal 9"}]
         s = summary.summarize(rows, ["seed"], ["floor"])[("seed", "floor")]
-        self.assertEqual((s["runs"], s["ok_runs"]), (3, 2))
+        self.assertEqual((s["runs"], s["ok_runs"], s["failed_runs"]), (3, 2, 1))
         self.assertEqual(s["rps_median"], 110.0)
         self.assertEqual(s["failures"], ["failed to start: boom"])
         self.assertEqual(s["exits"], ["signal 9"])
@@ -70,6 +70,52 @@ class Summarize(unittest.TestCase):
         s = summary.summarize([row(status="timed out")], ["seed"], ["floor"])[("seed", "floor")]
         self.assertIsNone(s["rps_median"])
         self.assertIsNone(s["rps_min"])
+        self.assertEqual((s["ok_runs"], s["failed_runs"]), (0, 1))
+
+    def failed(self, status="no response", **fields):
+        # What measure.py writes for an idle run whose load got no response (02_select at 10,000
+        # idle connections): the idle phase measured, then 503 for the whole load.
+        return row(scenario="idle", status=status, rps=0, requests=0, capped=1, errors_reset=0,
+                   errors_bad_status=40000, rss_per_idle_kib=16.6, idle_held=1016, idle_open_at_end=1017,
+                   load_1m=300.0, **fields)
+
+    def ok(self, **fields):
+        return row(scenario="idle", rps=22000.0, requests=40000, capped=0, cpu_us_per_request=9.5, p50_us=44000.0,
+                   p99_us=51000.0, errors_reset=0, errors_bad_status=0, rss_per_idle_kib=0.3, idle_held=10000,
+                   idle_open_at_end=10000, load_1m=1.0, **fields)
+
+    def test_every_median_comes_from_the_ok_runs(self):
+        # One ok run, two failed: req/s came from the ok run only, the errors, the idle figures
+        # and the load average from all three (the failed runs' 40,000, 16.6 KiB, 1,016...).
+        s = summary.summary_row("idle", "floor", [self.failed(), self.ok(), self.failed()])
+        self.assertEqual(s["rps_median"], 22000.0)
+        self.assertEqual((s["cpu_us_per_request"], s["p50_us"], s["p99_us"]), (9.5, 44000.0, 51000.0))
+        self.assertEqual((s["errors_bad_status"], s["errors_reset"]), (0, 0))
+        self.assertEqual((s["rss_per_idle_kib"], s["rss_per_idle_kib_min"], s["rss_per_idle_kib_max"]),
+                         (0.3, 0.3, 0.3))
+        self.assertEqual((s["idle_held"], s["idle_open_at_end"]), (10000, 10000))
+        self.assertEqual(s["load_1m"], 1.0)
+        self.assertEqual((s["capped_runs"], s["failures"]), (0, ["no response"]))
+        self.assertEqual((s["runs"], s["ok_runs"], s["failed_runs"]), (3, 1, 2))
+
+    def test_a_failed_run_does_not_pull_an_even_median(self):
+        s = summary.summary_row("idle", "floor", [self.ok(), self.failed()])
+        self.assertEqual(s["errors_bad_status"], 0)  # not (0 + 40,000) / 2
+        self.assertEqual(s["rss_per_idle_kib"], 0.3)
+
+    def test_a_row_whose_runs_all_failed(self):
+        # No load figure, even where a failed run has one (CPU of a run that timed out); the
+        # other medians describe the failure, over all the failed runs.
+        runs = [self.failed(), self.failed(status="timed out (loadgen killed after 43 s)", cpu_us_per_request=5.0,
+                                            p50_us=100.0), self.failed()]
+        s = summary.summary_row("idle", "02_select", runs)
+        for field in ("rps_median", "rps_min", "rps_max", "cpu_us_per_request", "cpu_us_per_request_min",
+                      "cpu_us_per_request_max", "p50_us", "p50_us_min", "p99_us"):
+            self.assertIsNone(s[field], field)
+        self.assertEqual(s["capped_runs"], 0)
+        self.assertEqual(s["failures"], ["no response", "timed out (loadgen killed after 43 s)"])
+        self.assertEqual((s["errors_bad_status"], s["rss_per_idle_kib"], s["idle_held"]), (40000, 16.6, 1016))
+        self.assertEqual((s["runs"], s["ok_runs"], s["failed_runs"]), (3, 0, 3))
 
     def test_only_pairs_that_ran(self):
         out = summary.summarize([row(rps=1.0)], ["seed", "c1"], ["floor", "nginx"])
