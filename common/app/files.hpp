@@ -58,7 +58,8 @@ int decode_target_path(std::string_view path, std::string& out);
 // reusable string (for "index.html" appended to a directory path). Fills `out` with a
 // 200/206/304/301/404/416 reply; out.file holds an open file the caller must release through
 // `files` after sending. The reply is GET's: the caller drops the body for HEAD, and sets
-// out.head.date and out.head.connection.
+// out.head.date and out.head.connection. `out` must be empty (fresh, or Reply::reset()): only
+// the fields this reply has are written.
 void reply_with_file(const http::Request& request, const std::string& relative_path,
                      FileOpener& files, std::string& scratch, Reply& out);
 

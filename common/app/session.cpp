@@ -53,8 +53,15 @@ class WorkspacePool {
     return workspace;
   }
 
+  // Every workspace comes back through here, whichever way its session ended: idle between
+  // requests, or destroyed in the middle of a response (a client that reset, a send that
+  // failed), when sent() never ran. So this is the one place that makes it clean: the next
+  // session on this thread must not inherit a half-written reply (a Content-Range, a Location,
+  // a 304's missing Content-Length). The caller has released the reply's file.
   void give_back(std::unique_ptr<HttpSession::Workspace> workspace) {
-    if (free_.size() < kMaxFree) free_.push_back(std::move(workspace));
+    if (free_.size() >= kMaxFree) return;
+    workspace->reply.reset();
+    free_.push_back(std::move(workspace));
   }
 
  private:

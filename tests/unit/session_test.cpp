@@ -274,6 +274,34 @@ TEST_F(SessionTest, IdleSessionHoldsNoWorkspace) {
   EXPECT_FALSE(session.holds_workspace());
 }
 
+// A session destroyed in the middle of a response (its client reset; sent() never ran) hands
+// its workspace back to the thread's pool with the reply half-used. The next session on the
+// thread takes that workspace, and its answer must owe nothing to the previous one.
+TEST_F(SessionTest, AbandonedResponseLeavesNothingForTheNextSession) {
+  DirectFileOpener files(root_fd_);
+  const std::string requests[] = {
+      "GET /hello.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=1-2\r\n\r\n",  // 206
+      "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: *\r\n\r\n",  // 304
+      "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n",                        // 404
+  };
+  for (const std::string& request : requests) {
+    {
+      HttpSession abandoned(files, date_);
+      ASSERT_EQ(abandoned.next(), HttpSession::Action::Receive);
+      std::span<char> space = abandoned.receive_space();
+      std::copy(request.begin(), request.end(), space.begin());
+      abandoned.received(request.size());
+      ASSERT_EQ(abandoned.next(), HttpSession::Action::Respond);
+    }  // destroyed while responding
+    HttpSession next(files, date_);
+    std::string out = converse(next, "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n", 1 << 20);
+    EXPECT_EQ(out.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << out;
+    EXPECT_NE(out.find("Content-Length: 5\r\n"), std::string::npos) << "after " << request << out;
+    EXPECT_EQ(out.find("Content-Range"), std::string::npos) << "after " << request << out;
+    EXPECT_NE(out.find("\r\n\r\nhello<close>"), std::string::npos) << out;
+  }
+}
+
 // Keep-alive requests served the way an event loop serves them (receive, respond, wait)
 // allocate nothing once the thread's pool holds a workspace.
 TEST_F(SessionTest, KeepAliveRequestsDoNotAllocate) {
