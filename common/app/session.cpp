@@ -134,7 +134,6 @@ void HttpSession::receive_would_block() {
 
 void HttpSession::stop() {
   stopping_ = true;
-  if (responding_) close_after_ = true;
 }
 
 bool HttpSession::idle() const {
@@ -264,14 +263,14 @@ HttpSession::Action HttpSession::respond(int error_status) {
     reply_with_error(error_status, reply);
     if (closes_connection(error_status)) keep_alive_ = false;
   }
-  close_after_ = !keep_alive_ || stopping_;
-  if (close_after_) phase_ = Phase::Closed;
+  const bool close_after = !keep_alive_ || stopping_;  // this response is the last one
+  if (close_after) phase_ = Phase::Closed;
 
   http::ResponseHead& head = reply.head;
   head.date = dates_.now();
-  head.connection = close_after_ ? http::ConnectionHeader::Close
-                    : http10_    ? http::ConnectionHeader::KeepAlive
-                                 : http::ConnectionHeader::None;
+  head.connection = close_after ? http::ConnectionHeader::Close
+                    : http10_   ? http::ConnectionHeader::KeepAlive
+                                : http::ConnectionHeader::None;
   // HEAD gets the head GET would get, Content-Length included, and no body (RFC 9110 §9.3.2).
   if (head_request_) reply.body = ResponseBody{};
 

@@ -76,8 +76,11 @@ class HttpSession {
   // The response (header and body) is out: release the file, drop the request's bytes.
   void sent();
 
-  // The server is shutting down: the response in progress (if any) is the last one and says
-  // "Connection: close"; an idle connection closes at once.
+  // The server is shutting down: every response composed from now on says "Connection:
+  // close" and is the last one; an idle connection closes at once. A response already composed
+  // (its header may be partly on the wire) is sent as it is, and the connection closes after
+  // it: its header may still promise keep-alive, which the close then overrides (RFC 9112
+  // §9.6 lets a server close after any response).
   void stop();
   // No request is partly received or being answered: safe to close without losing anything.
   bool idle() const;
@@ -116,7 +119,6 @@ class HttpSession {
   bool keep_alive_ = true;     // the current request allows another after it
   bool http10_ = false;        // the current request is HTTP/1.0 (echo "Connection: keep-alive")
   bool head_request_ = false;  // the current request is HEAD: send the head only
-  bool close_after_ = false;   // close once the current response is sent
   bool peer_closed_ = false;   // no more input will arrive
   bool stopping_ = false;      // stop() was called
 };

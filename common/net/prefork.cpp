@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -49,8 +50,13 @@ void run_prefork_master(const ServerSetup& server, const std::function<pid_t()>&
   for (pid_t worker : workers) {
     if (worker > 0) kill(worker, SIGTERM);  // never kill(-1): that would signal everyone
   }
+  // Each stops within ~kDrainLimit. The stop handlers have no SA_RESTART, so a second SIGINT or
+  // SIGTERM (an impatient Ctrl-C) interrupts waitpid() with EINTR: wait again, or the master
+  // would exit while its workers are still draining.
   for (pid_t worker : workers) {
-    if (worker > 0) waitpid(worker, nullptr, 0);  // each stops within ~kDrainLimit
+    if (worker <= 0) continue;
+    while (waitpid(worker, nullptr, 0) < 0 && errno == EINTR) {
+    }
   }
 }
 

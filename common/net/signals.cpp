@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -12,11 +13,15 @@ namespace tenk::net {
 namespace {
 
 int stop_pipe[2] = {-1, -1};
-volatile std::sig_atomic_t stop_flag = 0;
+// Set by the handler, read by every thread (step 01's connection threads too): a lock-free
+// atomic is both async-signal-safe and free of data races, which volatile sig_atomic_t is not
+// across threads.
+std::atomic<bool> stop_flag{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
 void on_stop_signal(int) {
   int saved_errno = errno;
-  stop_flag = 1;
+  stop_flag.store(true, std::memory_order_relaxed);
   // One byte is enough; the pipe is never drained, so it stays readable. A full pipe (a flood
   // of signals) makes write fail with EAGAIN, which is fine.
   char byte = 1;
@@ -57,7 +62,7 @@ int stop_fd() {
 }
 
 bool stop_requested() {
-  return stop_flag != 0;
+  return stop_flag.load(std::memory_order_relaxed);
 }
 
 }  // namespace tenk::net

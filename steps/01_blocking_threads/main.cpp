@@ -87,6 +87,9 @@ void converse(int fd, app::FileOpener& files) {
   std::string body_storage;  // a file's bytes on their way out
   bool open = true;
   while (open) {
+    // A stop reaches this thread as end of stream at its next recv(); a request it has already
+    // read must still learn of it, so that its answer says "Connection: close".
+    if (net::stop_requested()) session.stop();
     switch (session.next()) {
       case Action::Receive: {
         std::span<char> space = session.receive_space();
