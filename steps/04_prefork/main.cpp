@@ -134,11 +134,13 @@ std::uint32_t listener_events() {
   return events;
 }
 
-void watch(int epoll_fd, int fd, std::uint32_t events) {
+// Adds fd to the interest list. False when the kernel refuses (ENOMEM, or ENOSPC past
+// fs.epoll.max_user_watches): no event would ever come for fd.
+bool watch(int epoll_fd, int fd, std::uint32_t events) {
   epoll_event event{};
   event.events = events;
   event.data.fd = fd;
-  epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
+  return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) == 0;
 }
 
 using ConnectionTable = net::ConnectionTable<Connection>;
@@ -156,7 +158,9 @@ bool accept_connections(int listen_fd, int epoll_fd, ConnectionTable& connection
     int flags = fcntl(fd, F_GETFL);
     fcntl(fd, F_SETFL, flags | O_NONBLOCK);
     connections.add(std::make_unique<Connection>(fd, files, dates));
-    watch(epoll_fd, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
+    if (!watch(epoll_fd, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)) {
+      connections.close(fd);  // it would never be served: refuse it now
+    }
   }
 }
 
@@ -168,14 +172,20 @@ void run_event_loop(int listen_fd, app::FileOpener& files) {
   // the highest descriptor in use instead of stopping at FD_SETSIZE: no wall.
   ConnectionTable connections;
   int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  watch(epoll_fd, listen_fd, listener_events());
-  watch(epoll_fd, net::stop_fd(), EPOLLIN);
+  if (epoll_fd < 0 || !watch(epoll_fd, listen_fd, listener_events()) ||
+      !watch(epoll_fd, net::stop_fd(), EPOLLIN)) {
+    std::perror("tenk: epoll");  // a loop that cannot watch its listener would never serve
+    std::exit(1);
+  }
   net::Drain drain;
   net::AcceptPause accept_pause;  // out of descriptors: the listener is out of the interest list
   epoll_event events[net::kMaxEventsPerWait];
 
   while (!drain.finished(connections.size())) {
-    if (accept_pause.ends_now() && !drain.draining()) watch(epoll_fd, listen_fd, listener_events());
+    if (accept_pause.ends_now() && !drain.draining() &&
+        !watch(epoll_fd, listen_fd, listener_events())) {
+      accept_pause.begin();  // the kernel refused (ENOMEM): try again after another pause
+    }
     // Wakes every tick only while something waits for time: a paused accept or a drain.
     int timeout = accept_pause.paused() || drain.draining() ? net::kTickMilliseconds : -1;
     int ready = epoll_wait(epoll_fd, events, net::kMaxEventsPerWait, timeout);
