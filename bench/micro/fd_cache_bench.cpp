@@ -8,11 +8,12 @@
 
 #include "app/files.hpp"
 #include "cache/fd_cache.hpp"
+#include "net/startup.hpp"
 
 namespace {
 
 int bench_root() {
-  static const int root_fd = tenk::app::open_document_root(TENK_BENCH_WWW);
+  static const int root_fd = tenk::net::open_document_root(TENK_BENCH_WWW);
   return root_fd;
 }
 

@@ -330,11 +330,6 @@ void reply_with_file(const http::Request& request, const std::string& relative_p
   }
 }
 
-int open_document_root(const std::string& directory) {
-  // O_PATH: the fd is only an anchor for openat2(), never read, so it needs no read permission.
-  return ::open(directory.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-}
-
 int DirectFileOpener::open(const std::string& relative_path, OpenFile& out) {
   open_how how{};
   // O_NONBLOCK only matters for a FIFO in the root: a blocking open would wait for a writer and

@@ -44,9 +44,6 @@ class DirectFileOpener final : public FileOpener {
   int root_fd_;
 };
 
-// Opens the document root directory (O_PATH | O_DIRECTORY). Returns -1 and sets errno on failure.
-int open_document_root(const std::string& directory);
-
 // Percent-decodes the path of a request target (Request::path, "/a%20b/c") into `out` as a
 // path relative to the root ("a b/c"; "" for "/"), with a lookup table. Returns 0, or the status
 // to answer: 400 for a bad escape, %00, a ".." segment, or a path not starting with '/';

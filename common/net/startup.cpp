@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "app/files.hpp"
 #include "net/listener.hpp"
 #include "net/signals.hpp"
 
@@ -19,7 +18,7 @@ ServerSetup set_up_server(int argc, char** argv, unsigned used) {
   setup.options = parse_options(argc, argv, used);
   install_stop_signals();
   raise_open_files_limit();
-  setup.root_fd = app::open_document_root(setup.options.root);
+  setup.root_fd = open_document_root(setup.options.root);
   if (setup.root_fd < 0) {
     std::fprintf(stderr, "tenk: --root %s: %s\n", setup.options.root.c_str(), std::strerror(errno));
     std::exit(1);
@@ -27,6 +26,10 @@ ServerSetup set_up_server(int argc, char** argv, unsigned used) {
   setup.listen_fd = open_listener(setup.options);
   fcntl(setup.listen_fd, F_SETFL, fcntl(setup.listen_fd, F_GETFL) | O_NONBLOCK);
   return setup;
+}
+
+int open_document_root(const std::string& directory) {
+  return ::open(directory.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 int usable_cores() {

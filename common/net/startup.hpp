@@ -1,6 +1,8 @@
 // What every step does before its I/O model starts, in one call.
 #pragma once
 
+#include <string>
+
 #include "net/options.hpp"
 
 namespace tenk::net {
@@ -22,6 +24,10 @@ struct ServerSetup {
 // step 01's accepting thread) where a stop signal cannot reach it. Accepted sockets do not
 // inherit O_NONBLOCK on Linux, so this says nothing about connections.
 ServerSetup set_up_server(int argc, char** argv, unsigned used);
+
+// Opens the document root directory as an anchor for app::DirectFileOpener's openat2() (O_PATH |
+// O_DIRECTORY: never read, so it needs no read permission). Returns -1 and sets errno on failure.
+int open_document_root(const std::string& directory);
 
 // The number of cores this process may run on (its CPU affinity, so taskset counts), at
 // least 1: what "one per core" means for a server that was given a subset of the machine.

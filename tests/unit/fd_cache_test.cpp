@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
+#include "net/startup.hpp"
 #include "test_support.hpp"
 
 namespace tenk::cache {
@@ -32,7 +34,7 @@ class FdCacheTest : public ::testing::Test {
     write("a.txt", "hello");
     write("b.txt", "world!");
     fs::create_directories(dir_ + "/sub");
-    root_fd_ = app::open_document_root(dir_);
+    root_fd_ = net::open_document_root(dir_);
     ASSERT_GE(root_fd_, 0);
   }
   void TearDown() override {

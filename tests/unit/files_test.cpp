@@ -26,11 +26,13 @@
 #include "http/mime.hpp"
 #include "http/parser.hpp"
 #include "http/response.hpp"
+#include "net/startup.hpp"
 
 namespace {
 
 namespace app = tenk::app;
 namespace http = tenk::http;
+namespace net = tenk::net;
 using Body = app::ResponseBody::Kind;
 
 // ---------------------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ class DocumentRoot : public ::testing::Test {
     ASSERT_EQ(mkfifo((root_ + "/fifo").c_str(), 0600), 0);
     make_socket("root/socket");
 
-    root_fd_ = app::open_document_root(root_);
+    root_fd_ = net::open_document_root(root_);
     ASSERT_GE(root_fd_, 0);
   }
 

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <new>
 #include <string>
+
+#include "net/startup.hpp"
 #include "test_support.hpp"
 
 // Counts heap allocations made by this thread while `counting` is set, so a test can check
@@ -50,7 +52,7 @@ class SessionTest : public ::testing::Test {
     char pattern[] = "/tmp/tenk-session-XXXXXX";
     dir_ = mkdtemp(pattern);
     std::ofstream(dir_ + "/hello.txt") << "hello";
-    root_fd_ = open_document_root(dir_);
+    root_fd_ = net::open_document_root(dir_);
     ASSERT_GE(root_fd_, 0);
   }
   void TearDown() override {
