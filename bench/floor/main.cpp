@@ -353,7 +353,7 @@ class Floor {
 
 int main(int argc, char** argv) {
   // The flags of the steps' contract; the floor uses none beyond --bind, --port and --quiet, and
-  // says so (one line) for --workers, --threads, --timeout and --fd-cache.
+  // says so (one line each) for --workers, --threads, --timeout, --fd-cache and --fd-cache-max.
   const tenk::net::Options options = tenk::net::parse_options(argc, argv, 0);
   tenk::net::raise_open_files_limit();  // 10,000 connections need more than the usual 1024
   // SIGPIPE ignored (send also has MSG_NOSIGNAL); SIGTERM and SIGINT make stop_fd() readable,

@@ -35,7 +35,8 @@ void BM_OpenFstatClose(benchmark::State& state) {
 BENCHMARK(BM_OpenFstatClose);
 
 void BM_FdCacheLookup(benchmark::State& state) {
-  tenk::cache::FdCache files(bench_root(), std::chrono::seconds(10));
+  tenk::cache::FdCache files(bench_root(), std::chrono::seconds(10),
+                             tenk::cache::capacity_per_cache(0));
   open_and_release(state, files);
 }
 BENCHMARK(BM_FdCacheLookup);

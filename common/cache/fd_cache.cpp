@@ -1,13 +1,32 @@
 #include "cache/fd_cache.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+
 namespace tenk::cache {
 
-FdCache::FdCache(int root_fd, std::chrono::seconds period)
-    : direct_(root_fd), root_fd_(root_fd), period_(period), next_prune_(Clock::now() + period) {}
+std::size_t capacity_per_cache(int fd_cache_max, std::size_t caches_in_process) {
+  std::size_t per_process = kMaxDefaultCapacity;
+  if (fd_cache_max > 0) {
+    per_process = static_cast<std::size_t>(fd_cache_max);
+  } else if (rlimit limit{};
+             getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    per_process = std::min(static_cast<std::size_t>(limit.rlim_cur / 4), kMaxDefaultCapacity);
+  }
+  return std::max<std::size_t>(per_process / std::max<std::size_t>(caches_in_process, 1), 1);
+}
+
+FdCache::FdCache(int root_fd, std::chrono::seconds period, std::size_t capacity)
+    : direct_(root_fd),
+      root_fd_(root_fd),
+      period_(period),
+      capacity_(capacity),
+      next_prune_(Clock::now() + period) {}
 
 FdCache::~FdCache() {
   for (auto& [path, entry] : entries_) ::close(entry.file.fd);
@@ -21,30 +40,40 @@ int FdCache::open(const std::string& relative_path, app::OpenFile& out) {
     Entry& entry = it->second;
     if (entry.retired) continue;
     entry.active = true;
+    if (entry.in_use == 0) in_use_.splice(in_use_.end(), idle_, entry.place);  // not idle now
     ++entry.in_use;
     out = entry.file;
     return 0;
   }
   // A miss: open as DirectFileOpener does (openat2 beneath the root, fstat), and keep it.
-  if (const int error = direct_.open(relative_path, out); error != 0) return error;
+  int error = direct_.open(relative_path, out);
+  if ((error == EMFILE || error == ENFILE) && close_least_recently_used()) {
+    error = direct_.open(relative_path, out);  // once: the descriptor just closed is free
+  }
+  if (error != 0) return error;
+  // Full, and every entry in use: served uncached, and release() closes it.
+  if (entries_.size() >= capacity_ && !close_least_recently_used()) return 0;
   Entry entry;
   entry.file = out;
   entry.in_use = 1;
-  by_fd_.emplace(out.fd, entries_.emplace(relative_path, entry));  // allocates: on a miss only
+  // Allocates (a list node, two map nodes): on a miss only.
+  entry.place = in_use_.insert(in_use_.end(), out.fd);
+  by_fd_.emplace(out.fd, entries_.emplace(relative_path, entry));
   return 0;
 }
 
 void FdCache::release(app::OpenFile& file) {
   if (file.fd < 0) return;
-  if (period_.count() == 0) {
+  auto found = by_fd_.find(file.fd);
+  if (found == by_fd_.end()) {  // not an entry: the cache is off, or was full when it opened
     direct_.release(file);
     return;
   }
-  auto found = by_fd_.find(file.fd);
   file.fd = -1;
-  if (found == by_fd_.end()) return;  // cannot happen: every fd handed out is an entry
   Map::iterator entry = found->second;
-  if (--entry->second.in_use == 0 && entry->second.retired) close_entry(entry);
+  if (--entry->second.in_use > 0) return;
+  idle_.splice(idle_.end(), in_use_, entry->second.place);  // idle now: the most recently used
+  if (entry->second.retired) close_entry(entry);            // changed on disk: not kept
 }
 
 void FdCache::prune_if_due() {
@@ -90,9 +119,17 @@ bool FdCache::changed_on_disk(const std::string& path, const Entry& entry) const
          now.st_mtim.tv_sec != then.st_mtim.tv_sec || now.st_mtim.tv_nsec != then.st_mtim.tv_nsec;
 }
 
+bool FdCache::close_least_recently_used() {
+  if (idle_.empty()) return false;
+  close_entry(by_fd_.find(idle_.front())->second);
+  return true;
+}
+
 void FdCache::close_entry(Map::iterator entry) {
-  ::close(entry->second.file.fd);
-  by_fd_.erase(entry->second.file.fd);
+  Entry& closing = entry->second;
+  idle_.erase(closing.place);  // only an idle entry is ever closed: never under a response
+  ::close(closing.file.fd);
+  by_fd_.erase(closing.file.fd);
   entries_.erase(entry);
 }
 

@@ -16,7 +16,7 @@ namespace {
 void print_usage(std::FILE* out, const char* program) {
   std::fprintf(out,
                "usage: %s [--bind ADDR] [--port N] [--root DIR] [--workers N] [--threads N]\n"
-               "          [--timeout SECONDS] [--fd-cache SECONDS] [--quiet]\n",
+               "          [--timeout SECONDS] [--fd-cache SECONDS] [--fd-cache-max N] [--quiet]\n",
                program);
 }
 
@@ -42,8 +42,9 @@ int parse_int(const char* program, const char* flag, const char* text, int low, 
 
 // The flags that take a value (checked before the value is taken, so that a typo is reported
 // as an unknown flag rather than as a missing value).
-constexpr std::string_view kValueFlags[] = {"--bind",    "--port",    "--root",    "--workers",
-                                            "--threads", "--timeout", "--fd-cache"};
+constexpr std::string_view kValueFlags[] = {"--bind",     "--port",        "--root",
+                                            "--workers",  "--threads",     "--timeout",
+                                            "--fd-cache", "--fd-cache-max"};
 
 }  // namespace
 
@@ -53,7 +54,7 @@ Options parse_options(int argc, char** argv, unsigned used) {
 
   Options options;
   options.root = TENK_DEFAULT_ROOT;
-  unsigned warned = 0;  // StepFlags already warned about
+  unsigned warned = 0;  // flags already warned about: bit i for kValueFlags[i]
   for (int i = 1; i < argc; ++i) {
     std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") {
@@ -68,9 +69,8 @@ Options parse_options(int argc, char** argv, unsigned used) {
     const char* value = nullptr;
     auto equals = flag.find('=');
     if (equals != std::string_view::npos) flag = flag.substr(0, equals);
-    if (std::find(std::begin(kValueFlags), std::end(kValueFlags), flag) == std::end(kValueFlags)) {
-      usage_error(program, "unknown flag", argv[i]);
-    }
+    const auto known = std::find(std::begin(kValueFlags), std::end(kValueFlags), flag);
+    if (known == std::end(kValueFlags)) usage_error(program, "unknown flag", argv[i]);
     if (equals != std::string_view::npos) {
       value = argv[i] + equals + 1;
     } else if (i + 1 < argc) {
@@ -103,9 +103,14 @@ Options parse_options(int argc, char** argv, unsigned used) {
     } else if (flag == "--fd-cache") {
       options.fd_cache_seconds = parse_int(program, "--fd-cache", value, 0, 86400);
       needs = kUsesFdCache;
+    } else if (flag == "--fd-cache-max") {
+      // Up to 2^20: the kernel's default ceiling for any process's open-files limit (nr_open).
+      options.fd_cache_max = parse_int(program, "--fd-cache-max", value, 0, 1 << 20);
+      needs = kUsesFdCache;
     }
-    if (needs != 0 && (used & needs) == 0 && (warned & needs) == 0) {
-      warned |= needs;  // one warning per flag, however often it is given
+    const unsigned flag_bit = 1u << (known - std::begin(kValueFlags));
+    if (needs != 0 && (used & needs) == 0 && (warned & flag_bit) == 0) {
+      warned |= flag_bit;  // one warning per flag, however often it is given
       std::fprintf(stderr, "%s: warning: %.*s is ignored by this step\n", program,
                    static_cast<int>(flag.size()), flag.data());
     }

@@ -16,6 +16,8 @@ struct Options {
   int threads = 0;            // threads (step 11); 0 = one per core
   int timeout_seconds = 30;   // idle timeout (steps 10-11)
   int fd_cache_seconds = 10;  // fd-cache prune period (steps 08-11); 0 = off
+  int fd_cache_max = 0;       // fd-cache entries per process (steps 08-11); 0 = derived from
+                              // the open-files limit (cache::capacity_per_cache)
   bool quiet = false;         // no per-worker statistics on exit
 };
 

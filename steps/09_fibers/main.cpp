@@ -211,7 +211,8 @@ pid_t start_worker(int listen_fd, cache::FdCache& files, bool quiet) {
 int main(int argc, char** argv) {
   net::ServerSetup server = net::set_up_server(argc, argv, net::kUsesWorkers | net::kUsesFdCache);
   // Each worker fills its own copy after fork(): one cache per process, no lock.
-  cache::FdCache files(server.root_fd, std::chrono::seconds(server.options.fd_cache_seconds));
+  cache::FdCache files(server.root_fd, std::chrono::seconds(server.options.fd_cache_seconds),
+                       cache::capacity_per_cache(server.options.fd_cache_max));
   // The master restarts a worker that dies and forwards a stop signal (net/prefork.hpp).
   net::run_prefork_master(
       server, [&] { return start_worker(server.listen_fd, files, server.options.quiet); });

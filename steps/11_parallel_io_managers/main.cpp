@@ -194,7 +194,8 @@ void run_io_thread(std::size_t index, std::vector<IoThread>& threads, int listen
   IoThread& self = threads[index];
   fiber::Scheduler& scheduler = self.scheduler;
   cache::CachedDateSource dates;
-  cache::FdCache files(server.root_fd, std::chrono::seconds(server.options.fd_cache_seconds));
+  cache::FdCache files(server.root_fd, std::chrono::seconds(server.options.fd_cache_seconds),
+                       cache::capacity_per_cache(server.options.fd_cache_max, threads.size()));
   timeout::TimeoutManager timeouts;
   ConnectionTable connections;
   auto serve_here = [&](int fd) {
