@@ -10,6 +10,13 @@ WWW = REPO / "bench" / "www"
 PEER_TEMPLATES = REPO / "bench" / "peers"
 LOADGEN = BIN / "loadgen"
 CLOCK_TICKS_PER_S = os.sysconf("SC_CLK_TCK")  # unit of utime/stime in /proc/PID/stat
+TICK_NS = 10**9 // CLOCK_TICKS_PER_S
+# The user/kernel split of a run's CPU time (procfs.split_cpu) needs at least this many clock
+# ticks (200 ms at USER_HZ 100): each part is uncertain by about 2 ticks per process, so below
+# it the kernel's share could be off by more than 10 points. In the reference run
+# 20261201T061358Z-vm every seed, close, c10k and slowloris run had more (34 to 604 ticks);
+# a third of the c1, c10 and c100 runs (a fast server's short run) and most --smoke runs fewer.
+SPLIT_MIN_TICKS = 20
 
 PEERS = ("nginx", "lighttpd")
 STUDIES = ("syscalls", "herd", "crosscheck", "deterministic", "sizes")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .config import REPO
+from .config import CLOCK_TICKS_PER_S, REPO
 from .fmt import fmt_duration
 
 
@@ -60,6 +60,8 @@ def write_machine_txt(ctx, load_before):
         + (f"; 1-minute load when the timed runs started: {ctx.quiet[0]:.2f}, after waiting {ctx.quiet[1]:.0f} s"
            if ctx.quiet else ""),
         f"RLIMIT_NOFILE: soft {soft}, hard {hard} (servers and clients run with soft = hard)",
+        f"clock ticks: {CLOCK_TICKS_PER_S} a second (USER_HZ, the unit of utime and stime in /proc/PID/stat: "
+        "the resolution of the user/kernel split)",
         f"git commit: {ctx.machine['git']}",
         f"compiler: {first(command_output(['c++', '--version']))}",
         f"cmake: {first(command_output(['cmake', '--version']))}",

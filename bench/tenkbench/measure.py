@@ -6,12 +6,14 @@ import time
 
 from .client import error_total, finish_loadgen, run_loadgen, start_loadgen
 from .config import ERROR_KINDS, IDLE_HOLD_MAX_S
-from .procfs import cpu_seconds_between, cpu_snapshot, load_average, open_fds, rss_kib
+from .procfs import cpu_between, cpu_snapshot, load_average, open_fds, rss_kib, split_cpu
 from .servers import ServerStartError, start_server, step_flags
 from .summary import per_request_us
 
 RESULT_FIELDS = (["repeat", "scenario", "server", "status", "requests", "seconds", "rps", "capped",
-                  "cpu_ns", "cpu_us_per_request", "p50_us", "p90_us", "p99_us", "max_us"]
+                  "cpu_ns", "cpu_us_per_request", "user_us_per_request", "system_us_per_request",
+                  "cpu_user_ticks", "cpu_system_ticks", "cpu_processes", "cpu_tick_error_us", "cpu_split_note",
+                  "p50_us", "p90_us", "p99_us", "max_us"]
                  + [f"errors_{k}" for k in ERROR_KINDS]
                  + ["idle_requested", "idle_held", "idle_open_at_end", "rss_before_kib", "rss_idle_kib",
                     "rss_per_idle_kib", "slowloris_requested", "slowloris_dropped",
@@ -40,14 +42,25 @@ def measure(ctx, spec, scenario, repeat):
         after = cpu_snapshot(pids)
         save_raw(ctx, f"r{repeat}-{scenario.name}-{spec.name}", result)
         row.update(row_from_result(result, scenario))
-        cpu_s = cpu_seconds_between(before, after)
-        row["cpu_ns"] = round(cpu_s * 1e9)
-        row["cpu_us_per_request"] = per_request_us(cpu_s, row["requests"])
+        row.update(cpu_fields(cpu_between(before, after), row["requests"]))
     finally:
         row["server_exit"] = server.stop()
         if server.exit_note:
             row["server_exit"] += f" ({server.exit_note})"
     return row
+
+
+def cpu_fields(cpu, requests):
+    """The CPU columns of a results.csv row from a procfs.cpu_between() window: the ns total and
+    its user/kernel split (procfs.split_cpu), per request, with the raw ticks behind the split."""
+    split = split_cpu(cpu)
+    per_request = lambda ns: None if ns is None else per_request_us(ns / 1e9, requests)
+    return {"cpu_ns": cpu["ns"], "cpu_us_per_request": per_request(cpu["ns"]),
+            "user_us_per_request": per_request(split["user_ns"]),
+            "system_us_per_request": per_request(split["system_ns"]),
+            "cpu_user_ticks": cpu["user_ticks"], "cpu_system_ticks": cpu["system_ticks"],
+            "cpu_processes": cpu["processes"], "cpu_tick_error_us": split["tick_error_ns"] / 1e3,
+            "cpu_split_note": split["note"]}
 
 
 def applied_timeout(spec, timeout):

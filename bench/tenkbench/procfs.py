@@ -2,8 +2,9 @@
 
 import os
 import time
+import typing
 
-from .config import CLOCK_TICKS_PER_S
+from .config import SPLIT_MIN_TICKS, TICK_NS
 
 
 def read_stat(pid):
@@ -60,32 +61,98 @@ def cpu_clock_id(pid):
     return ((~pid) << 3) | 2
 
 
+class CpuSample(typing.NamedTuple):
+    """One process in a cpu_snapshot(): its CPU clock and its ticks (10 ms at USER_HZ 100)."""
+
+    ns: int  # the process's CPU clock: every thread, living and exited
+    children_ns: int  # its reaped children's cutime + cstime, in ns (whole ticks)
+    user_ticks: int = 0  # utime + cutime, clock ticks
+    system_ticks: int = 0  # stime + cstime, clock ticks
+
+
 def cpu_snapshot(pids):
-    """{pid: (CPU ns of the process, reaped children's CPU ns in clock ticks)} for the live ones."""
-    tick_ns = 10**9 // CLOCK_TICKS_PER_S
+    """{pid: CpuSample} for the live ones. The ticks are read just before the clock."""
     snapshot = {}
     for pid in pids:
         try:
             fields = read_stat(pid)
-            children_ns = (int(fields[13]) + int(fields[14])) * tick_ns
+            utime, stime, cutime, cstime = (int(fields[i]) for i in (11, 12, 13, 14))
             try:
                 own_ns = time.clock_gettime_ns(cpu_clock_id(pid))
             except OSError:  # a zombie has no clock left: its ticks, then
-                own_ns = (int(fields[11]) + int(fields[12])) * tick_ns
-            snapshot[pid] = (own_ns, children_ns)
+                own_ns = (utime + stime) * TICK_NS
+            snapshot[pid] = CpuSample(own_ns, (cutime + cstime) * TICK_NS, utime + cutime, stime + cstime)
         except (OSError, ValueError, IndexError):
             pass  # exited
     return snapshot
 
 
+def cpu_between(before, after):
+    """What the tree used between two cpu_snapshot()s (see above for what is counted):
+    {"ns": CPU ns, "user_ticks", "system_ticks": the same window in utime and stime, counted
+    alike, "processes": how many processes were sampled}."""
+    total_ns = user = system = 0
+    zero = CpuSample(0, 0)
+    for pid, now in after.items():
+        then = before.get(pid, zero)
+        total_ns += now.ns - then.ns + now.children_ns - then.children_ns
+        user += now.user_ticks - then.user_ticks
+        system += now.system_ticks - then.system_ticks
+    for pid, then in before.items():
+        if pid not in after:  # gone: its whole life is in its parent's children times now
+            total_ns -= then.ns + then.children_ns
+            user -= then.user_ticks
+            system -= then.system_ticks
+    return {"ns": total_ns, "user_ticks": user, "system_ticks": system,
+            "processes": len(set(before) | set(after))}
+
+
 def cpu_seconds_between(before, after):
     """CPU seconds the tree used between two cpu_snapshot()s (see above for what is counted)."""
-    total_ns = 0
-    for pid, (own, children) in after.items():
-        own_before, children_before = before.get(pid, (0, 0))
-        total_ns += own - own_before + children - children_before
-    total_ns -= sum(own for pid, (own, _) in before.items() if pid not in after)
-    return total_ns / 1e9
+    return cpu_between(before, after)["ns"] / 1e9
+
+
+# User and kernel: where the time went.
+#
+# The CPU clock has no user/kernel split; /proc/PID/stat's utime and stime have one, in clock
+# ticks (USER_HZ, 100 a second: 10 ms). The kernel does not time the two modes (except on a
+# nohz_full CPU, CONFIG_VIRT_CPU_ACCOUNTING_GEN): at each scheduler tick it charges the tick to
+# user or system depending on what the CPU was doing, and /proc reports the process's exact
+# runtime (sum_exec_runtime, what the CPU clock reads) divided in the proportion of those
+# samples (cputime_adjust), each part then truncated to whole ticks. So, per process and per
+# edge, (utime + stime) × tick is the clock to within 2 ticks below it, and over a window the
+# two agree to within 2 ticks per process sampled: split_cpu() checks it on every run
+# (cpu_tick_error_us in results.csv), and a window that disagrees by more is not split (the two
+# did not count the same thing). The split itself: user_ns = the clock's ns × user ticks /
+# (user + system ticks), system_ns = the rest, so the two parts add up to the ns total exactly;
+# the proportion is only as good as the ticks: each part of a window of N ticks is uncertain by
+# about 2 ticks per process, about 2/N of the total. Below SPLIT_MIN_TICKS the share could be
+# off by more than 10 points: the window is not split, and its note says so.
+
+
+def split_bound_ns(processes, tick_ns=TICK_NS):
+    """How far (utime + stime) × tick may be from the ns total: 2 ticks per process sampled."""
+    return 2 * tick_ns * max(1, processes)
+
+
+def split_cpu(cpu, tick_ns=TICK_NS, min_ticks=SPLIT_MIN_TICKS):
+    """The user/kernel split of a cpu_between() window: {"user_ns", "system_ns" (None when not
+    split), "tick_error_ns": (user + system ticks) × tick − ns, "note": "" or why not split}."""
+    ticks = cpu["user_ticks"] + cpu["system_ticks"]
+    error = ticks * tick_ns - cpu["ns"]
+    out = {"user_ns": None, "system_ns": None, "tick_error_ns": error, "note": ""}
+    if cpu["user_ticks"] < 0 or cpu["system_ticks"] < 0:
+        out["note"] = (f"no split: the ticks went down (user {cpu['user_ticks']}, "
+                       f"system {cpu['system_ticks']})")
+    elif abs(error) > split_bound_ns(cpu["processes"], tick_ns):
+        out["note"] = (f"ticks disagree: {error / 1e6:+.1f} ms from the ns total, more than 2 ticks "
+                       f"× {cpu['processes']} process(es)")
+    elif ticks < min_ticks:
+        out["note"] = f"too short: {ticks} ticks < {min_ticks}"
+    else:
+        out["user_ns"] = cpu["ns"] * cpu["user_ticks"] // ticks
+        out["system_ns"] = cpu["ns"] - out["user_ns"]
+    return out
 
 
 def rss_kib(pids):

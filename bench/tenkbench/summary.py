@@ -25,7 +25,8 @@ SPREAD_FIELDS = ("cpu_us_per_request", "p50_us", "p99_us", "rss_per_idle_kib")
 
 
 SUMMARY_FIELDS = (["scenario", "server", "runs", "ok_runs", "failed_runs", "rps_median", "rps_min", "rps_max",
-                   "capped_runs", "cpu_us_per_request", "p50_us", "p99_us"]
+                   "capped_runs", "cpu_us_per_request", "user_us_per_request", "system_us_per_request",
+                   "system_share", "split_runs", "split_note", "p50_us", "p99_us"]
                   + [f"errors_{k}" for k in ERROR_KINDS]
                   + ["rss_per_idle_kib", "idle_held", "idle_open_at_end", "slowloris_requested",
                      "slowloris_dropped", "slowloris_first_drop_s", "slowloris_median_drop_s", "server_timeout_s"]
@@ -83,6 +84,7 @@ def summary_row(scenario, server, runs):
                "exits": sorted({r.get("server_exit", "") for r in runs} - {"exit 0", ""})}
     for field in LOAD_FIELDS:
         summary[field] = median_of(ok, field)
+    summary.update(cpu_split(ok, summary["cpu_us_per_request"]))
     for field in OTHER_FIELDS:
         summary[field] = median_of(population, field)
     for field in SPREAD_FIELDS:
@@ -90,6 +92,29 @@ def summary_row(scenario, server, runs):
         summary[f"{field}_min"] = min(values) if values else None
         summary[f"{field}_max"] = max(values) if values else None
     return summary
+
+
+def cpu_split(ok, cpu_median):
+    """The user/kernel split of a summary row, from the same successful runs as its CPU median:
+    system_share is the median over those that could be split (results.csv's split columns set:
+    enough ticks, see procfs.split_cpu) of system / (user + system); system_us_per_request is
+    the CPU median times that share and user_us_per_request the rest, so that the two add up to
+    cpu_us_per_request exactly, as in every run. (The medians of the two parts would not: with
+    three runs each may come from a different run.) split_runs: how many runs were split;
+    split_note: why the others were not ("too short"), each reason once."""
+    def parts(r):
+        user, system = r.get("user_us_per_request"), r.get("system_us_per_request")
+        return None if user in (None, "") or system in (None, "") or user + system <= 0 else (user, system)
+
+    shares = [system / (user + system) for user, system in filter(None, map(parts, ok))]
+    share = statistics.median(shares) if shares else None
+    reasons = sorted({str(r["cpu_split_note"]).split(":")[0] for r in ok if not parts(r) and r.get("cpu_split_note")})
+    out = {"system_share": share, "split_runs": len(shares), "split_note": "; ".join(reasons),
+           "user_us_per_request": None, "system_us_per_request": None}
+    if share is not None and cpu_median is not None:
+        out["system_us_per_request"] = cpu_median * share
+        out["user_us_per_request"] = cpu_median - out["system_us_per_request"]
+    return out
 
 
 # Below this, a difference is never called a win over the floor: 5% of the floor's median, 15%

@@ -2,7 +2,7 @@
 
 import unittest
 
-from tenkbench import procfs, summary
+from tenkbench import measure, procfs, summary
 from tenkbench.config import CLOCK_TICKS_PER_S
 
 
@@ -34,12 +34,69 @@ class PerRequest(unittest.TestCase):
 
     def test_cpu_seconds_between_snapshots(self):
         tick = 10**9 // CLOCK_TICKS_PER_S
-        before = {10: (1_000_000, 0), 11: (500, 0), 13: (2_000, 0)}
+        sample = procfs.CpuSample
+        before = {10: sample(1_000_000, 0), 11: sample(500, 0), 13: sample(2_000, 0)}
         # 12 was born during the load: counts from zero. 13 exited and 10 reaped it: its whole
         # life (3 ticks) is in 10's children time, its first snapshot is taken off.
-        after = {10: (1_600_000, 3 * tick), 11: (500, 0), 12: (7_000, 0)}
+        after = {10: sample(1_600_000, 3 * tick), 11: sample(500, 0), 12: sample(7_000, 0)}
         self.assertEqual(procfs.cpu_seconds_between(before, after),
                          (600_000 + 3 * tick + 7_000 - 2_000) / 1e9)
+
+
+class UserAndKernel(unittest.TestCase):
+    tick = 10_000_000  # USER_HZ 100
+
+    def test_ticks_are_counted_like_the_ns(self):
+        sample = procfs.CpuSample
+        # 10: 30 user and 12 system ticks of its own, and reaped 13 (3 user, 1 system: its whole
+        # life, of which 1 user tick came before the window); 12 was born during the window.
+        before = {10: sample(500, 0, 100, 50), 13: sample(10_000_000, 0, 1, 0)}
+        after = {10: sample(420_000_500, 4 * self.tick, 133, 63), 12: sample(20_000_000, 0, 1, 1)}
+        cpu = procfs.cpu_between(before, after)
+        self.assertEqual(cpu, {"ns": 420_000_000 + 4 * self.tick + 20_000_000 - 10_000_000,
+                               "user_ticks": 33 - 1 + 1, "system_ticks": 13 + 1, "processes": 3})
+
+    def cpu(self, ns, user, system, processes=1):
+        return {"ns": ns, "user_ticks": user, "system_ticks": system, "processes": processes}
+
+    def test_the_ns_total_is_apportioned_and_the_parts_add_up_exactly(self):
+        split = procfs.split_cpu(self.cpu(1_000_000_007, 25, 75), tick_ns=self.tick)
+        self.assertEqual(split["note"], "")
+        self.assertEqual(split["user_ns"], 250_000_001)
+        self.assertEqual(split["user_ns"] + split["system_ns"], 1_000_000_007)
+        self.assertEqual(split["tick_error_ns"], -7)
+
+    def test_the_resolution_is_two_ticks_per_process(self):
+        self.assertEqual(procfs.split_bound_ns(1, self.tick), 20_000_000)
+        self.assertEqual(procfs.split_bound_ns(3, self.tick), 60_000_000)
+        # 100 ticks = 1 s against 1.019 s: within 2 ticks, split; 1.021 s: not.
+        self.assertEqual(procfs.split_cpu(self.cpu(1_019_000_000, 50, 50), tick_ns=self.tick)["note"], "")
+        far = procfs.split_cpu(self.cpu(1_021_000_000, 50, 50), tick_ns=self.tick)
+        self.assertIsNone(far["user_ns"])
+        self.assertEqual(far["note"], "ticks disagree: -21.0 ms from the ns total, more than 2 ticks × 1 process(es)")
+        two = procfs.split_cpu(self.cpu(1_021_000_000, 50, 50, processes=2), tick_ns=self.tick)
+        self.assertEqual(two["note"], "")
+
+    def test_a_short_window_is_not_split(self):
+        short = procfs.split_cpu(self.cpu(190_000_000, 9, 10), tick_ns=self.tick, min_ticks=20)
+        self.assertEqual((short["user_ns"], short["system_ns"]), (None, None))
+        self.assertEqual(short["note"], "too short: 19 ticks < 20")
+        self.assertEqual(short["tick_error_ns"], 0)
+        self.assertEqual(procfs.split_cpu(self.cpu(200_000_000, 0, 20), tick_ns=self.tick, min_ticks=20)["user_ns"], 0)
+
+    def test_ticks_that_went_down_are_not_split(self):
+        self.assertTrue(procfs.split_cpu(self.cpu(0, 30, -30), tick_ns=self.tick)["note"].startswith("no split"))
+
+    def test_the_row_fields(self):
+        fields = measure.cpu_fields(self.cpu(3 * procfs.TICK_NS * 40, 30, 90), 1000)
+        self.assertAlmostEqual(fields["cpu_us_per_request"], 120 * procfs.TICK_NS / 1000 / 1e3)  # µs
+        self.assertAlmostEqual(fields["system_us_per_request"], 0.75 * fields["cpu_us_per_request"])
+        self.assertAlmostEqual(fields["user_us_per_request"] + fields["system_us_per_request"],
+                               fields["cpu_us_per_request"])
+        self.assertEqual((fields["cpu_user_ticks"], fields["cpu_system_ticks"], fields["cpu_processes"],
+                          fields["cpu_tick_error_us"], fields["cpu_split_note"]), (30, 90, 1, 0.0, ""))
+        self.assertEqual(set(fields) - set(measure.RESULT_FIELDS), set())
+        self.assertIsNone(measure.cpu_fields(self.cpu(10, 0, 1), 0)["cpu_us_per_request"])
 
 
 class Summarize(unittest.TestCase):
@@ -116,6 +173,36 @@ class Summarize(unittest.TestCase):
         self.assertEqual(s["failures"], ["no response", "timed out (loadgen killed after 43 s)"])
         self.assertEqual((s["errors_bad_status"], s["rss_per_idle_kib"], s["idle_held"]), (40000, 16.6, 1016))
         self.assertEqual((s["runs"], s["ok_runs"], s["failed_runs"]), (3, 0, 3))
+
+    def test_user_and_kernel_add_up_to_the_cpu_median(self):
+        # Three ok runs, kernel shares 0.6, 0.75, 0.8: the median share 0.75 applied to the
+        # median CPU (6.0), not the medians of the parts (2.0 + 4.0 from different runs).
+        runs = [row(rps=1.0, cpu_us_per_request=5.0, user_us_per_request=2.0, system_us_per_request=3.0),
+                row(rps=1.0, cpu_us_per_request=6.0, user_us_per_request=1.2, system_us_per_request=4.8),
+                row(rps=1.0, cpu_us_per_request=8.0, user_us_per_request=2.0, system_us_per_request=6.0),
+                row(status="no response", cpu_us_per_request=50.0, user_us_per_request=50.0,
+                    system_us_per_request=0.0)]
+        s = summary.summary_row("seed", "floor", runs)
+        self.assertEqual(s["cpu_us_per_request"], 6.0)
+        self.assertEqual(s["system_share"], 0.75)
+        self.assertEqual((s["user_us_per_request"], s["system_us_per_request"]), (1.5, 4.5))
+        self.assertEqual(s["user_us_per_request"] + s["system_us_per_request"], s["cpu_us_per_request"])
+        self.assertEqual((s["split_runs"], s["split_note"]), (3, ""))
+
+    def test_runs_too_short_to_split(self):
+        short = dict(user_us_per_request=None, system_us_per_request=None, cpu_split_note="too short: 3 ticks < 20")
+        runs = [row(rps=1.0, cpu_us_per_request=4.0, **short), row(rps=1.0, cpu_us_per_request=6.0, **short)]
+        s = summary.summary_row("c1", "floor", runs)
+        self.assertEqual(s["cpu_us_per_request"], 5.0)
+        self.assertIsNone(s["system_us_per_request"])
+        self.assertIsNone(s["system_share"])
+        self.assertEqual((s["split_runs"], s["split_note"]), (0, "too short"))
+        # One of two split: its share, on the median of both.
+        runs[1].update(user_us_per_request=1.5, system_us_per_request=4.5, cpu_split_note="")
+        s = summary.summary_row("c1", "floor", runs)
+        self.assertEqual((s["user_us_per_request"], s["system_us_per_request"]), (1.25, 3.75))
+        self.assertEqual((s["split_runs"], s["split_note"]), (1, "too short"))
+        self.assertEqual(set(s) - set(summary.SUMMARY_FIELDS), set())
 
     def test_only_pairs_that_ran(self):
         out = summary.summarize([row(rps=1.0)], ["seed", "c1"], ["floor", "nginx"])
