@@ -2,10 +2,11 @@
 
 import csv
 
-from .config import ALL_CPUS, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, DETERMINISTIC_RUNS, HERD_PARALLEL, \
-    QUIET_LOAD, SIZES_SERVERS, SWEEP, scenario_table
+from .config import ALL_CPUS, CLOCK_TICKS_PER_S, CROSSCHECK_CONNECTIONS, CROSSCHECK_SECONDS, DETERMINISTIC_RUNS, \
+    HERD_PARALLEL, QUIET_LOAD, SIZES_SERVERS, SPLIT_MIN_TICKS, SWEEP, TICK_NS, scenario_table
 from .fmt import fmt_count, fmt_cpu, fmt_csv, fmt_duration, fmt_errors, fmt_rps, fmt_rps_cell, \
     fmt_size, fmt_us, fmt_us_number, md_table
+from .procfs import split_bound_ns
 from .sizes import crossover, crossover_sentence, spread_sentence, spread_verdict
 from .studies import herd_summary
 
@@ -39,7 +40,8 @@ def scenario_table_md(scenario, servers, summaries, syscall_rows, det_rows=()):
              "slowloris": ["timeout T", "slow ones dropped", "dropped after: first / median",
                            "req/s vs seed"]}.get(scenario.name, [])
     with_syscalls = scenario.name in ("seed", "close") and syscall_rows
-    header = ["server", "req/s median [min–max]", "CPU µs/req", "p50", "p99", "errors/run"] + extra
+    header = ["server", "req/s median [min–max]", "CPU µs/req", "user / kernel µs/req (kernel %)", "p50", "p99",
+              "errors/run"] + extra
     if with_syscalls:
         header.append("syscalls/req")
     with_counts = scenario.name == "c1" and det_rows
@@ -50,7 +52,7 @@ def scenario_table_md(scenario, servers, summaries, syscall_rows, det_rows=()):
         s = summaries.get((scenario.name, server))
         if not s:
             continue
-        cells = [server, fmt_rps_cell(s), fmt_cpu(s["cpu_us_per_request"]),
+        cells = [server, fmt_rps_cell(s), fmt_cpu(s["cpu_us_per_request"]), fmt_split(s),
                  fmt_us(s["p50_us"]), fmt_us(s["p99_us"]), fmt_errors(s)]
         if scenario.name == "idle":
             rss = s["rss_per_idle_kib"]
@@ -68,6 +70,79 @@ def scenario_table_md(scenario, servers, summaries, syscall_rows, det_rows=()):
             cells[0] += " ⚠"
         rows.append(cells)
     return md_table(header, rows)
+
+
+def fmt_split(s):
+    """The user/kernel cell of a summary row: "1.6 / 4.7 (75%)", with the runs it comes from when
+    not all; why not where no run could be split ("too short"); "–" without a CPU figure."""
+    if s.get("system_us_per_request") is None:
+        return (s.get("split_note") or "–") if s.get("cpu_us_per_request") is not None else "–"
+    cell = f"{fmt_cpu(s['user_us_per_request'])} / {fmt_cpu(s['system_us_per_request'])} ({fmt_share(s)}"
+    if s["split_runs"] < s["ok_runs"]:
+        cell += f"; {s['split_runs']} of {s['ok_runs']} runs"
+    return cell + ")"
+
+
+def fmt_share(s):
+    share = s.get("system_share")
+    return "–" if share is None else f"{share * 100:.0f}%"
+
+
+def tick_agreement(rows):
+    """How the ticks agree with the ns totals over every run that measured CPU: {"runs",
+    "within" (|error| <= 2 ticks × processes), "largest_ms" (signed), "split", "short",
+    "outside": [(scenario, server, error ms, bound ms)]}."""
+    out = {"runs": 0, "within": 0, "largest_ms": None, "split": 0, "short": 0, "outside": []}
+    for row in rows:
+        error, processes = row.get("cpu_tick_error_us"), row.get("cpu_processes")
+        if error in (None, "") or processes in (None, ""):
+            continue
+        out["runs"] += 1
+        bound_ms = split_bound_ns(processes) / 1e6
+        if abs(error) / 1e3 <= bound_ms:
+            out["within"] += 1
+        else:
+            out["outside"].append((row["scenario"], row["server"], error / 1e3, bound_ms))
+        if out["largest_ms"] is None or abs(error) / 1e3 > abs(out["largest_ms"]):
+            out["largest_ms"] = error / 1e3
+        out["split"] += row.get("user_us_per_request") not in (None, "")
+        out["short"] += str(row.get("cpu_split_note") or "").startswith("too short")
+    return out
+
+
+def cpu_split_md(servers, scenario_names, summaries, rows):
+    """The section on user and kernel time: how the split is made, the ticks' agreement with the
+    ns totals, and the kernel's share per server and scenario."""
+    tick_ms = TICK_NS / 1e6
+    md = ["## Where the time goes: user and kernel", "",
+          "The CPU time of every run split into user space and the kernel's work in the server's own "
+          "context (its system calls and the TCP stack under them, its page faults). The total is the "
+          "CPU clock's, in ns; the "
+          f"split comes from /proc/PID/stat's utime and stime, which count in clock ticks ({CLOCK_TICKS_PER_S} "
+          f"a second: {tick_ms:g} ms): the kernel charges each tick to user or system by what the "
+          "CPU was doing, and reports the exact runtime divided in that proportion, truncated to whole "
+          "ticks. Each run's total is divided in its user : system ticks (the parts add up to the total "
+          "exactly); the summary applies the median share of the runs to the median CPU per request. "
+          f"A run with fewer than {SPLIT_MIN_TICKS} ticks ({SPLIT_MIN_TICKS * tick_ms:g} ms of CPU) is "
+          "not split (\"too short\": each part is uncertain by about 2 ticks per process, more than 10% "
+          "of so few); the tables above give user / kernel µs per request and the kernel's share, and "
+          "results.csv the raw ticks (cpu_user_ticks, cpu_system_ticks).", ""]
+    check = tick_agreement(rows)
+    if check["runs"]:
+        md.append(f"Resolution check: (utime + stime) × {tick_ms:g} ms against the ns total, which it must "
+                  f"match to within 2 ticks per process sampled: {check['within']} of {check['runs']} runs "
+                  f"agree (largest difference {check['largest_ms']:+.1f} ms; results.csv: cpu_tick_error_us). "
+                  f"{check['split']} run{'s' * (check['split'] != 1)} split, {check['short']} too short.")
+        md += [f"- **disagrees**: {scenario} {server}: {error:+.1f} ms, more than {bound:g} ms; not split"
+               for scenario, server, error, bound in check["outside"]]
+        md.append("")
+    names = [n for n in scenario_names if any((n, s) in summaries for s in servers)]
+    table = [[server] + [fmt_share(summaries[(n, server)]) if (n, server) in summaries else "–" for n in names]
+             for server in servers if any((n, server) in summaries for n in names)]
+    if table:
+        md += ["Kernel share of the server's CPU time (median of the runs that could be split; – where "
+               "none could):", "", md_table(["server"] + names, table), ""]
+    return md
 
 
 def slowloris_cells(s, seed, duration):
@@ -206,6 +281,9 @@ HOW_TO_READ = """\
   per request still does: it is the number that compares servers fairly. It is read in
   nanoseconds from each process's CPU clock, which includes the threads that exited during the
   window (step 01's thread per connection); see bench/results/README.md for the one limit.
+- **user / kernel µs/req** splits that CPU time into user space and kernel, in the proportion of
+  the clock ticks (10 ms) that /proc/PID/stat counts in each; "too short" where no run had the
+  ticks for it. See "Where the time goes" below the scenario tables.
 - **p50 / p99** latency is measured by the client, from the request's send() to the response's
   last byte; with 1000 connections it is mostly queueing. The steps that send header and body in
   two send() calls with Nagle on wait for the client's delayed ACK (~40 ms) on every keep-alive
@@ -246,6 +324,9 @@ def write_results_md(ctx, summaries, results):
             md += [f"## {name}: {scenario.what}", "",
                    f"`loadgen {' '.join(scenario.loadgen_args())} http://127.0.0.1:PORT{scenario.path}`", "",
                    scenario_table_md(scenario, servers, summaries, results.syscall_rows, results.det_rows), ""]
+    load_names = [name for name in ctx.scenarios if name in scenarios]
+    if load_names:
+        md += cpu_split_md(servers, load_names, summaries, results.rows)
     if all(name in ctx.scenarios for _, name in SWEEP):
         md += ["## Connections sweep: keep-alive /index.html, req/s median", "",
                sweep_table_md(servers, summaries), ""]

@@ -2,7 +2,7 @@
 
 import unittest
 
-from tenkbench import report
+from tenkbench import procfs, report
 from tenkbench.config import ERROR_KINDS, scenario_table
 from tenkbench.summary import summarize
 
@@ -20,17 +20,20 @@ class ScenarioTable(unittest.TestCase):
         table = report.scenario_table_md(scenario_table("full")["c1"], ["03_epoll"],
                                          summarize(rows, ["c1"], ["03_epoll"]), [])
         lines = table.splitlines()
-        self.assertEqual(lines[0], "| server | req/s median [min–max] | CPU µs/req | p50 | p99 | errors/run |")
-        self.assertEqual(lines[2], "| 03_epoll | 23 † | – | 44 ms | 45 ms | 0 |")
+        self.assertEqual(lines[0], "| server | req/s median [min–max] | CPU µs/req | user / kernel µs/req (kernel %) "
+                                   "| p50 | p99 | errors/run |")
+        self.assertEqual(lines[2], "| 03_epoll | 23 † | – | – | 44 ms | 45 ms | 0 |")
 
     def test_seed_row_with_syscalls_and_bad_exit(self):
-        rows = [run_row("floor", "seed", 100.0, cpu_us_per_request=6.44, p50_us=7000.0, p99_us=9200.0),
-                {**run_row("floor", "seed", 300.0, cpu_us_per_request=6.2, p50_us=7000.0, p99_us=9200.0),
-                 "server_exit": "signal 9"}]
+        rows = [run_row("floor", "seed", 100.0, cpu_us_per_request=6.44, p50_us=7000.0, p99_us=9200.0,
+                        user_us_per_request=1.61, system_us_per_request=4.83),
+                {**run_row("floor", "seed", 300.0, cpu_us_per_request=6.2, p50_us=7000.0, p99_us=9200.0,
+                           cpu_split_note="too short: 19 ticks < 20"), "server_exit": "signal 9"}]
         syscalls = [{"server": "floor", "scenario": "seed", "syscall": "total", "per_request": 2.5}]
         table = report.scenario_table_md(scenario_table("full")["seed"], ["floor", "nginx"],
                                          summarize(rows, ["seed"], ["floor"]), syscalls)
-        self.assertEqual(table.splitlines()[2], "| floor ⚠ | 200 [100–300] | 6.3 | 7.0 ms | 9.2 ms | 0 | 2.5 |")
+        self.assertEqual(table.splitlines()[2], "| floor ⚠ | 200 [100–300] | 6.3 | 1.6 / 4.7 (75%; 1 of 2 runs) | 7.0 ms "
+                                                 "| 9.2 ms | 0 | 2.5 |")
         self.assertEqual(len(table.splitlines()), 3)  # nginx did not run: no row
 
     def test_idle_columns(self):
@@ -48,11 +51,46 @@ class ScenarioTable(unittest.TestCase):
                   "server_exit": "exit 0", "rss_per_idle_kib": 1.32, "idle_held": 9999}]
         table = report.scenario_table_md(scenario_table("full")["idle"], ["02_select", "lighttpd"],
                                          summarize(rows, ["idle"], ["02_select", "lighttpd"]), [])
-        self.assertEqual(table.splitlines()[2], "| 02_select | **no response** | – | – | – | bad_status 40,000, "
+        self.assertEqual(table.splitlines()[2], "| 02_select | **no response** | – | – | – | – | bad_status 40,000, "
                                                 "parse 448 | 0.3 KiB | 1,016 | 1,017 |")
         # No loadgen report, no errors counted: "–", not "0".
         self.assertEqual(table.splitlines()[3], "| lighttpd | **timed out (loadgen killed after 43 s)** | – | – | – "
-                                                "| – | 1.3 KiB | 9,999 | – |")
+                                                "| – | – | 1.3 KiB | 9,999 | – |")
+
+
+class UserAndKernel(unittest.TestCase):
+    def test_a_row_too_short_to_split_says_so(self):
+        rows = [run_row("floor", "c1", 9000.0, cpu_us_per_request=5.0, cpu_split_note="too short: 9 ticks < 20")]
+        s = summarize(rows, ["c1"], ["floor"])[("c1", "floor")]
+        self.assertEqual(report.fmt_split(s), "too short")
+        rows[0].update(user_us_per_request=1.0, system_us_per_request=4.0, cpu_split_note="")
+        self.assertEqual(report.fmt_split(summarize(rows, ["c1"], ["floor"])[("c1", "floor")]), "1.0 / 4.0 (80%)")
+
+    def test_tick_agreement(self):
+        tick_ms = procfs.TICK_NS / 1e6
+        rows = [run_row("floor", "seed", 1.0, cpu_tick_error_us=-1.5 * tick_ms * 1e3, cpu_processes=1,
+                        user_us_per_request=1.0, system_us_per_request=3.0),
+                run_row("nginx", "seed", 1.0, cpu_tick_error_us=3 * tick_ms * 1e3, cpu_processes=2,
+                        cpu_split_note="too short: 12 ticks < 20"),
+                run_row("lighttpd", "seed", 1.0, cpu_tick_error_us=-2.5 * tick_ms * 1e3, cpu_processes=1,
+                        cpu_split_note="ticks disagree: ..."),
+                run_row("floor", "c1", 1.0)]  # no CPU measured (an old results.csv)
+        check = report.tick_agreement(rows)
+        self.assertEqual((check["runs"], check["within"], check["split"], check["short"]), (3, 2, 1, 1))
+        self.assertAlmostEqual(check["largest_ms"], 3 * tick_ms)
+        self.assertEqual([(scenario, server) for scenario, server, _, _ in check["outside"]], [("seed", "lighttpd")])
+
+    def test_the_section(self):
+        rows = [run_row("floor", "seed", 1.0, cpu_us_per_request=4.0, user_us_per_request=1.0,
+                        system_us_per_request=3.0, cpu_tick_error_us=-4000.0, cpu_processes=1),
+                run_row("floor", "c1", 1.0, cpu_us_per_request=4.0, cpu_tick_error_us=0.0, cpu_processes=1,
+                        cpu_split_note="too short: 2 ticks < 20")]
+        text = "\n".join(report.cpu_split_md(["floor", "nginx"], ["seed", "c1"],
+                                             summarize(rows, ["seed", "c1"], ["floor"]), rows))
+        self.assertIn("2 of 2 runs agree (largest difference -4.0 ms", text)
+        self.assertIn("1 run split, 1 too short.", text)
+        self.assertIn("| server | seed | c1 |\n|---|---|---|\n| floor | 75% | – |", text)
+        self.assertNotIn("| nginx |", text)
 
 
 class OtherTables(unittest.TestCase):
