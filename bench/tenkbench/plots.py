@@ -7,7 +7,7 @@ load generator ran in its subtitle; bars and points show the min–max of the re
 
 import subprocess
 
-from .config import SIZES_SERVERS, SWEEP
+from .config import SIZES_SERVERS, SPLIT_MIN_TICKS, SWEEP
 from .fmt import fmt_size
 
 TERMINALS = (  # (extension, terminal line, the small font of tick labels and panel titles)
@@ -205,6 +205,38 @@ def syscalls_by_kind_plot(sub, servers, det_syscall_rows):
                   "".join(data), "\n".join(body), multiplot=True)
 
 
+def cpu_split_plot(scenario, sub, servers, summaries):
+    """User and kernel CPU µs per request of one scenario, stacked, per server, the kernel's share
+    above each bar (summary.cpu_split: the two parts add up to the CPU median). A server whose
+    runs could not be split (fewer than SPLIT_MIN_TICKS clock ticks) is left out, and named in
+    the title."""
+    lines, missing = [], []
+    for server in servers:
+        s = summaries.get((scenario, server))
+        if not s or s.get("cpu_us_per_request") is None:
+            continue
+        if s.get("system_us_per_request") is None:
+            missing.append(f"{server} ({s.get('split_note') or 'not measured'})")
+            continue
+        user, system = s["user_us_per_request"], s["system_us_per_request"]
+        lines.append(f'"{server}" {gp_value(user)} {gp_value(system)} {gp_value(user + system)} '
+                     f'"{s["system_share"] * 100:.0f}%"')
+    if not lines:
+        return None
+    title = f"Server CPU per request in {scenario}: user and kernel (the kernel's share above each bar)"
+    if missing:  # a line of its own above the subtitle
+        sub = f"not split (under {SPLIT_MIN_TICKS} clock ticks of CPU or see results.csv): {', '.join(missing)}\n{sub}"
+    body = ("set style data histograms\nset style histogram rowstacked\nset style fill solid 0.8 border -1\n"
+            "set boxwidth 0.6\nset yrange [0:*]\nset offsets 0, 0, graph 0.1, 0\nset grid ytics\n"
+            "set ylabel 'CPU µs per request (user + kernel)'\n"
+            "set xtics rotate by -30 font SMALL\nset key outside top center horizontal font SMALL\n"
+            "plot $data using 2:xtic(1) title 'user' lc rgb '#4472c4', \\\n"
+            "     '' using 3 title 'kernel (system)' lc rgb '#ed7d31', \\\n"
+            "     '' using 0:4:5 with labels offset 0,0.7 font SMALL notitle\n")
+    return figure(f"cpu_user_kernel_{scenario}", title, sub, block("data", ["# server user kernel total share"] + lines),
+                  body)
+
+
 def sizes_plot(sub, size_rows, servers):
     """The file-size study: CPU µs per request (median, min–max of the repeats) and instructions
     per request against the file size, one line per server; both axes logarithmic."""
@@ -269,6 +301,18 @@ def plots(ctx, summaries, results):
         scripts["cpu_per_request"] = bar_plot(
             "cpu_per_request", "Server CPU per request, seed (1000 keep-alive connections)", sub,
             "CPU µs per request (user + system)", servers, get("seed", "cpu_us_per_request"))
+    unsplit = []
+    for scenario in ctx.scenarios:
+        if any((scenario, server) in summaries for server in servers):
+            script = cpu_split_plot(scenario, sub, servers, summaries)
+            if script:
+                scripts[f"cpu_user_kernel_{scenario}"] = script
+            else:
+                unsplit.append(scenario)
+    if unsplit:
+        ctx.notes.append(f"cpu_user_kernel_*.svg: not drawn for {', '.join(unsplit)}: no server's CPU time "
+                         f"could be split into user and kernel (runs under {SPLIT_MIN_TICKS} clock ticks "
+                         "of CPU, see results.csv: cpu_split_note)")
     if "idle" in ctx.scenarios:
         scripts["rss_per_idle_connection"] = bar_plot(
             "rss_per_idle_connection", "Server memory per idle connection (RSS of the whole tree)", sub,

@@ -57,6 +57,23 @@ class Scripts(unittest.TestCase):
         self.assertIn("server read writev\n", script)
         self.assertIn("not drawn: 2 counts below the no-load run's, -0.006 calls/req in all", script)
 
+    def test_user_and_kernel_stacked(self):
+        summaries = {("seed", "a"): {"cpu_us_per_request": 4.0, "user_us_per_request": 1.0, "system_us_per_request": 3.0,
+                                     "system_share": 0.75},
+                     ("seed", "b"): {"cpu_us_per_request": 2.0, "user_us_per_request": None,
+                                     "system_us_per_request": None, "split_note": "too short"},
+                     ("seed", "c"): {"cpu_us_per_request": None}}
+        script = plots.cpu_split_plot("seed", SUB, ["a", "b", "c", "d"], summaries)
+        self.assertIn("set output 'cpu_user_kernel_seed.svg'", script)
+        self.assertIn("set output 'cpu_user_kernel_seed.png'", script)
+        self.assertIn("$data << EOD\n# server user kernel total share\n\"a\" 1 3 4 \"75%\"\nEOD", script)
+        self.assertIn("set style histogram rowstacked", script)
+        self.assertIn("title 'kernel (system)'", script)
+        self.assertIn("not split (under 20 clock ticks of CPU or see results.csv): b (too short)\\nrun R · 2 cores",
+                      script)
+        self.assertEqual(script.count("\nnot split"), 0)  # never a line of the script
+        self.assertIsNone(plots.cpu_split_plot("seed", SUB, ["b", "c"], summaries))
+
     def test_sizes_figure(self):
         rows = [{"server": "05", "size": 151, "cpu_us_per_request": 30.0, "cpu_us_per_request_min": 29.0,
                  "cpu_us_per_request_max": 31.0, "instructions_per_request": 5500.0},
@@ -77,6 +94,19 @@ class Gnuplot(unittest.TestCase):
             self.assertEqual(done.returncode, 0, done.stderr)
             self.assertTrue((Path(folder) / "cpu.svg").stat().st_size > 0)
             self.assertEqual((Path(folder) / "cpu.png").read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+
+    def test_gnuplot_draws_the_stacked_user_and_kernel_bars(self):
+        summaries = {("c10k", s): {"cpu_us_per_request": u + k, "user_us_per_request": u, "system_us_per_request": k,
+                                   "system_share": k / (u + k)} for s, u, k in (("a", 1.0, 3.0), ("b", 2.5, 2.5))}
+        script = plots.cpu_split_plot("c10k", SUB, ["a", "b"], summaries)
+        with tempfile.TemporaryDirectory() as folder:
+            (Path(folder) / "split.gp").write_text(script)
+            done = subprocess.run(["gnuplot", "split.gp"], cwd=folder, capture_output=True, text=True, timeout=60)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertEqual(done.stderr, "")
+            svg = (Path(folder) / "cpu_user_kernel_c10k.svg").read_text()
+            self.assertIn("75%", svg)
+            self.assertIn("50%", svg)
 
 
 if __name__ == "__main__":
