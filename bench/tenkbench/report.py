@@ -137,11 +137,12 @@ def cpu_split_md(servers, scenario_names, summaries, rows):
                for scenario, server, error, bound in check["outside"]]
         md.append("")
     names = [n for n in scenario_names if any((n, s) in summaries for s in servers)]
-    table = [[server] + [fmt_share(summaries[(n, server)]) if (n, server) in summaries else "–" for n in names]
+    share = lambda s: fmt_share(s) if s.get("system_share") is not None else s.get("split_note") or "–"
+    table = [[server] + [share(summaries[(n, server)]) if (n, server) in summaries else "–" for n in names]
              for server in servers if any((n, server) in summaries for n in names)]
     if table:
-        md += ["Kernel share of the server's CPU time (median of the runs that could be split; – where "
-               "none could):", "", md_table(["server"] + names, table), ""]
+        md += ["Kernel share of the server's CPU time (median of the runs that could be split; why not "
+               "where none could):", "", md_table(["server"] + names, table), ""]
     return md
 
 
@@ -377,8 +378,8 @@ def studies_md(ctx, servers, results, summaries):
         md += [f"## Thundering herd ({HERD_PARALLEL} workers or threads on CPUs {ALL_CPUS}, not pinned to "
                "one; close scenario)", "",
                f"`{' '.join(ctx.herd_run.loadgen_args())}`. The prefork steps run with --workers "
-               f"{HERD_PARALLEL}, EPOLLEXCLUSIVE off and on (TENK_EPOLLEXCLUSIVE; steps 09-10 do not read "
-               f"it), step 11 with --threads {HERD_PARALLEL} (one acceptor thread). Two measures. Exit "
+               f"{HERD_PARALLEL}, EPOLLEXCLUSIVE off and on (TENK_EPOLLEXCLUSIVE), step 11 with --threads "
+               f"{HERD_PARALLEL} (one acceptor thread). Two measures. Exit "
                "lines: each worker's own count of wakeups whose first accept() found nothing, in a run "
                "without tracing. strace: a second run under `strace -f --seccomp-bpf -e "
                "trace=accept,accept4`, the same for every server: a futile wakeup is an accept that "

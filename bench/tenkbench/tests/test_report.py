@@ -89,7 +89,7 @@ class UserAndKernel(unittest.TestCase):
                                              summarize(rows, ["seed", "c1"], ["floor"]), rows))
         self.assertIn("2 of 2 runs agree (largest difference -4.0 ms", text)
         self.assertIn("1 run split, 1 too short.", text)
-        self.assertIn("| server | seed | c1 |\n|---|---|---|\n| floor | 75% | – |", text)
+        self.assertIn("| server | seed | c1 |\n|---|---|---|\n| floor | 75% | too short |", text)
         self.assertNotIn("| nginx |", text)
 
 
