@@ -11,6 +11,13 @@
 // show up as bad_status errors. Each error counts one failed connection event: the requests it
 // still had in flight are handed to a connection again, and the connection is reopened.
 //
+// With --window (keep-alive only) the measured run is a window: every load connection is opened
+// and answers one warm-up request first (not counted), then loadgen prints "window start" and
+// waits for a line on stdin, runs the timed requests, prints "window end" when the last timed
+// response has arrived and waits again before it closes the connections. The driver samples the
+// server's CPU at the two edges, so connects and closes stay outside; connections_opened in the
+// JSON counts the load connections opened inside the window anyway (reconnects).
+//
 // Known limits:
 // - IPv4 and plain HTTP only; the URL host must be an address (or localhost): no DNS.
 // - -n is split evenly between threads, as weighttp does: a thread that finishes its share early
@@ -71,9 +78,14 @@ struct Totals {
   double seconds = 0;
   int idle_open = 0;
   std::vector<double> drops_s;  // sorted
+  std::uint64_t connections_opened = 0;
+  std::uint64_t warmup_ok = 0;
+  std::uint64_t warmup_failed = 0;
+  double setup_seconds = 0;  // from the threads' start to the measured run's (connects, warm-up)
 };
 
-Totals Merge(const std::vector<std::unique_ptr<Worker>>& workers, std::int64_t start_ns) {
+Totals Merge(const std::vector<std::unique_ptr<Worker>>& workers, std::int64_t setup_ns,
+             std::int64_t start_ns) {
   Totals totals;
   std::int64_t finish_ns = start_ns;
   for (const auto& worker : workers) {
@@ -83,12 +95,16 @@ Totals Merge(const std::vector<std::unique_ptr<Worker>>& workers, std::int64_t s
     for (int k = 0; k < kErrorKindCount; ++k) totals.errors[k] += s.errors[k];
     totals.latency.Merge(s.latency);
     totals.idle_open += s.idle_open;
+    totals.connections_opened += s.connections_opened;
+    totals.warmup_ok += s.warmup_ok;
+    totals.warmup_failed += s.warmup_failed;
     totals.drops_s.insert(totals.drops_s.end(), s.slowloris_drops_s.begin(),
                           s.slowloris_drops_s.end());
     finish_ns = std::max(finish_ns, s.finish_ns);
   }
   std::sort(totals.drops_s.begin(), totals.drops_s.end());
   totals.seconds = static_cast<double>(finish_ns - start_ns) / 1e9;
+  totals.setup_seconds = static_cast<double>(start_ns - setup_ns) / 1e9;
   return totals;
 }
 
@@ -118,6 +134,11 @@ void PrintJson(const Options& o, const Totals& t) {
     std::printf("\"first_drop_s\":%.3f,\"median_drop_s\":%.3f}", t.drops_s.front(),
                 t.drops_s[(t.drops_s.size() - 1) / 2]);
   }
+  std::printf(",\"window\":%s,\"connections_opened\":%llu", o.window ? "true" : "false",
+              static_cast<unsigned long long>(t.connections_opened));
+  std::printf(",\"warmup\":{\"ok\":%llu,\"failed\":%llu,\"setup_seconds\":%.6f}",
+              static_cast<unsigned long long>(t.warmup_ok),
+              static_cast<unsigned long long>(t.warmup_failed), t.setup_seconds);
   std::printf(",\"connections\":%d,\"threads\":%d,\"keepalive\":%s,\"pipeline\":%d}\n",
               o.connections, o.threads, o.keepalive ? "true" : "false", o.pipeline);
 }
@@ -139,6 +160,17 @@ void PrintTable(const Options& o, const Totals& t) {
   std::printf("latency    p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us, mean %.1f us\n",
               Us(h.Percentile(50)), Us(h.Percentile(90)), Us(h.Percentile(99)), Us(h.max()),
               h.mean() / 1e3);
+  if (o.window) {
+    std::printf(
+        "window     %llu connections warmed (%llu failed) in %.3f s; %llu opened in the "
+        "window\n",
+        static_cast<unsigned long long>(t.warmup_ok),
+        static_cast<unsigned long long>(t.warmup_failed), t.setup_seconds,
+        static_cast<unsigned long long>(t.connections_opened));
+  } else {
+    std::printf("connects   %llu load connections opened\n",
+                static_cast<unsigned long long>(t.connections_opened));
+  }
   if (o.idle > 0) std::printf("idle       %d requested, %d open at end\n", o.idle, t.idle_open);
   if (o.slowloris > 0) {
     std::printf("slowloris  %d requested, %zu dropped", o.slowloris, t.drops_s.size());
@@ -181,8 +213,10 @@ int Main(int argc, char** argv) {
 
   RunShared shared;
   shared.load_running.store(options.threads);
-  shared.start_line =
-      std::make_unique<std::barrier<StartClock>>(options.threads, StartClock{&shared.start_ns});
+  shared.start_line = std::make_unique<std::barrier<StartClock>>(
+      options.threads, StartClock{&shared.start_ns, options.window});
+  shared.end_line =
+      std::make_unique<std::barrier<EndEdge>>(options.threads, EndEdge{options.window});
   g_shared = &shared;
   signal(SIGPIPE, SIG_IGN);
   signal(SIGINT, OnStopSignal);
@@ -203,11 +237,12 @@ int Main(int argc, char** argv) {
     share.quota = options.requests == 0 ? UINT64_MAX : share_of(options.requests);
     workers.push_back(std::make_unique<Worker>(config, shared, share));
   }
+  const std::int64_t setup_ns = NowNs();
   std::vector<std::thread> threads;
   for (auto& worker : workers) threads.emplace_back([w = worker.get()] { w->Run(); });
   for (std::thread& thread : threads) thread.join();
 
-  const Totals totals = Merge(workers, shared.start_ns.load());
+  const Totals totals = Merge(workers, setup_ns, shared.start_ns.load());
   if (options.json) {
     PrintJson(options, totals);
   } else {

@@ -12,7 +12,7 @@ namespace {
 constexpr char kUsage[] =
     "usage: loadgen [-n N] [-c C] [-t T] [-k] [--pipeline D] [--duration S] [--idle N]\n"
     "               [--slowloris N] [--slowloris-interval MS] [--method GET|HEAD]\n"
-    "               [-H 'Name: value']... [--timeout S] [--json] http://HOST:PORT/PATH\n"
+    "               [-H 'Name: value']... [--timeout S] [--window] [--json] http://HOST:PORT/PATH\n"
     "  -n N          stop after N complete responses (default: no limit, run for --duration)\n"
     "  -c C          concurrent connections (default 1)\n"
     "  -t T          threads, each with its own epoll and C/T connections (default 1)\n"
@@ -23,6 +23,12 @@ constexpr char kUsage[] =
     "  --slowloris N also open N connections that send a request one byte at a time, forever\n"
     "  --slowloris-interval MS  time between those bytes (default 1000)\n"
     "  --timeout S   a connect or response taking longer than S seconds fails (default 10)\n"
+    "  --window      with -k: open every load connection and send one warm-up request on each\n"
+    "                (not counted) before the measured run; then print 'window start' on stdout\n"
+    "                and wait for a line on stdin (or its end) before the first timed request, "
+    "and\n"
+    "                after the last timed response print 'window end' and wait again before\n"
+    "                closing: a driver samples the server between the two (bench/tenkbench)\n"
     "  --json        print one JSON object instead of the table\n"
     "HOST is an IPv4 address or localhost.\n";
 
@@ -134,6 +140,8 @@ ParseResult ParseOptions(int argc, char** argv, Options* options, std::string* e
       options->keepalive = true;
     } else if (flag == "--json") {
       options->json = true;
+    } else if (flag == "--window") {
+      options->window = true;
     } else if (flag == "-n") {
       if (!take_value()) return ParseResult::kError;
       if (!ParseInt(value, 1, INT64_MAX, &number)) return bad_value();
@@ -186,6 +194,10 @@ ParseResult ParseOptions(int argc, char** argv, Options* options, std::string* e
   if (!ParseUrl(url, options, error)) return ParseResult::kError;
   if (options->pipeline > 1 && !options->keepalive) {
     *error = "--pipeline needs -k (without keep-alive each connection carries one request)";
+    return ParseResult::kError;
+  }
+  if (options->window && !options->keepalive) {
+    *error = "--window needs -k (without keep-alive every request opens a connection)";
     return ParseResult::kError;
   }
   if (options->threads > options->connections) {

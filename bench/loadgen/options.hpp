@@ -24,6 +24,7 @@ struct Options {
   std::vector<std::string> headers;  ///< -H: extra "Name: value" header lines
   bool json = false;                 ///< --json: one JSON object instead of the table
   double timeout_s = 10;             ///< --timeout: a response (or a connect) taking longer fails
+  bool window = false;  ///< --window: warm every load connection first, mark the window's edges
 
   // From the URL.
   std::string url;

@@ -23,6 +23,15 @@ constexpr char kSlowFiller[] = "X-Slowloris: 1\r\n";
 
 }  // namespace
 
+void WindowEdge(const char* what) noexcept {
+  std::printf("%s\n", what);
+  std::fflush(stdout);
+  char line[64];
+  if (std::fgets(line, sizeof line, stdin) == nullptr) {
+    // The end of stdin (or no stdin): nobody to wait for, go on at once.
+  }
+}
+
 std::int64_t NowNs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -60,14 +69,15 @@ Worker::~Worker() {
 
 void Worker::Run() {
   SetUpExtras();
+  if (config_.options->window) WarmUp();
   // Every worker waits here, so the measured run starts at the same moment for all of them, with
-  // the idle and slowloris connections already in place.
+  // the idle and slowloris connections already in place (and, with --window, the load
+  // connections open and warm).
   shared_.start_line->arrive_and_wait();
   const std::int64_t start = shared_.start_ns.load();
   deadline_ns_ = start + static_cast<std::int64_t>(config_.options->duration_s * 1e9);
 
-  load_active_ = true;
-  for (int i = 0; i < share_.load; ++i) Open(connections_[i]);
+  StartLoad(start);
   Loop();
 
   // Notice the server closes that are still queued, then count the idle connections left.
@@ -77,6 +87,55 @@ void Worker::Run() {
   }
   for (const Connection& c : connections_) {
     if (c.role == Role::kIdle && c.state == ConnState::kOpen) ++stats_.idle_open;
+  }
+  if (config_.options->window) {
+    // The window ends when every worker has its last timed response; the load connections still
+    // open are closed only after the driver has sampled the server, so their closes stay outside.
+    shared_.end_line->arrive_and_wait();
+    for (int i = 0; i < share_.load; ++i) Close(connections_[i]);
+  }
+}
+
+// --window: opens every load connection and sends one request on each (counted nowhere but in
+// warmup_ok / warmup_failed), and waits until each has its response, failed, or --timeout has
+// passed. A connection the server closed after its warm-up response is opened again in the
+// window (and counted in connections_opened).
+void Worker::WarmUp() {
+  warming_ = true;
+  warm_pending_ = share_.load;
+  for (int i = 0; i < share_.load; ++i) Open(connections_[i]);
+  const std::int64_t give_up = NowNs() + config_.timeout_ns;
+  while (warm_pending_ > 0 && NowNs() < give_up && !shared_.stop.load(std::memory_order_relaxed)) {
+    const int n = epoll_wait(epoll_fd_, events_, kMaxEvents, 10);
+    for (int i = 0; i < n; ++i) {
+      Dispatch(static_cast<std::uint32_t>(events_[i].data.u64), events_[i].events);
+    }
+  }
+  for (int i = 0; i < share_.load; ++i) {
+    if (!connections_[i].warm_done) Close(connections_[i]);  // gave up on it
+  }
+  warming_ = false;
+}
+
+void Worker::WarmDone(Connection& c, bool ok) {
+  if (!warming_ || c.warm_done) return;
+  c.warm_done = true;
+  --warm_pending_;
+  ++(ok ? stats_.warmup_ok : stats_.warmup_failed);
+}
+
+// The measured run begins: every load connection gets its first timed requests, the warm ones
+// (--window) where they are, the others on a new connection.
+void Worker::StartLoad(std::int64_t now) {
+  load_active_ = true;
+  for (int i = 0; i < share_.load; ++i) {
+    Connection& c = connections_[i];
+    if (c.state == ConnState::kOpen) {
+      Refill(c, now);
+    } else {
+      Close(c);
+      Open(c);
+    }
   }
 }
 
@@ -139,11 +198,15 @@ void Worker::Tick(std::int64_t now) {
   }
 }
 
-// Ends this worker's load: requests still in flight are abandoned (not counted as errors).
+// Ends this worker's load: requests still in flight are abandoned (not counted as errors). With
+// --window the connections that have nothing in flight stay open until the window's end.
 void Worker::FinishLoad(std::int64_t now) {
   load_active_ = false;
   stats_.finish_ns = now;
-  for (int i = 0; i < share_.load; ++i) Close(connections_[i]);
+  for (int i = 0; i < share_.load; ++i) {
+    Connection& c = connections_[i];
+    if (!config_.options->window || c.outstanding > 0 || c.state != ConnState::kOpen) Close(c);
+  }
   shared_.load_running.fetch_sub(1);
 }
 
@@ -178,7 +241,10 @@ void Worker::Open(Connection& c) {
   }
   if (!ok) {
     if (fd >= 0) close(fd);
-    if (load) {
+    if (load && warming_) {
+      c.state = ConnState::kClosed;
+      WarmDone(c, false);
+    } else if (load) {
       ++stats_.errors[kConnect];
       c.state = ConnState::kRetry;  // retried at the next tick rather than in a tight loop
     } else {
@@ -190,6 +256,7 @@ void Worker::Open(Connection& c) {
   c.state = ConnState::kConnecting;
   c.since_ns = NowNs();
   if (!load) ++extras_connecting_;
+  if (load && load_active_) ++stats_.connections_opened;
 }
 
 void Worker::Close(Connection& c) {
@@ -198,7 +265,11 @@ void Worker::Close(Connection& c) {
   c.fd = -1;
   c.state = ConnState::kClosed;
   if (c.role == Role::kLoad) {
-    issued_ -= c.outstanding;  // unanswered requests go back to the pool, for another connection
+    if (warming_) {
+      WarmDone(c, false);  // no-op once it has its response; warm-up requests are not issued_
+    } else {
+      issued_ -= c.outstanding;  // unanswered requests go back to the pool, for another connection
+    }
     c.outstanding = 0;
     c.oldest = 0;
     c.unsent = 0;
@@ -208,7 +279,7 @@ void Worker::Close(Connection& c) {
 }
 
 void Worker::Fail(Connection& c, ErrorKind kind) {
-  ++stats_.errors[kind];
+  if (!warming_) ++stats_.errors[kind];  // a failed warm-up counts in warmup_failed (Close)
   Close(c);
   if (kind == kConnect) {
     if (load_active_) c.state = ConnState::kRetry;
@@ -240,15 +311,20 @@ void Worker::OnLoadEvent(Connection& c, std::uint32_t events) {
 // Queues as many requests as the pipeline depth and the quota allow, and sends them in one call.
 // Returns false when the connection failed (it has then been closed or reopened).
 bool Worker::Refill(Connection& c, std::int64_t now) {
-  if (!load_active_) return true;
-  const std::uint64_t room = depth_ - c.outstanding;
-  const std::uint64_t wanted = std::min(room, share_.quota - issued_);
+  if (!load_active_ && !warming_) return true;
+  std::uint64_t wanted = 0;
+  if (warming_) {
+    wanted = c.warm_done || c.outstanding > 0 ? 0 : 1;  // one warm-up request per connection
+  } else {
+    const std::uint64_t room = depth_ - c.outstanding;
+    wanted = std::min(room, share_.quota - issued_);
+  }
   if (wanted == 0) return true;
   for (std::uint64_t k = 0; k < wanted; ++k) {
     SendTime(c, (c.oldest + c.outstanding) % depth_) = now;
     ++c.outstanding;
   }
-  issued_ += wanted;
+  if (!warming_) issued_ += wanted;
   c.unsent += wanted * config_.request_len;
   return Flush(c);
 }
@@ -336,13 +412,18 @@ bool Worker::Consume(Connection& c, const char* data, std::size_t len, std::int6
 }
 
 void Worker::CompleteResponse(Connection& c, std::int64_t now) {
-  ++stats_.responses;
   const int status = c.parser.status();
-  if (status >= 200 && status <= 399) {
-    ++stats_.requests;
-    stats_.latency.Record(static_cast<std::uint64_t>(now - SendTime(c, c.oldest)));
+  const bool ok = status >= 200 && status <= 399;
+  if (warming_) {
+    WarmDone(c, ok);  // a warm-up response is counted nowhere else
   } else {
-    ++stats_.errors[kBadStatus];
+    ++stats_.responses;
+    if (ok) {
+      ++stats_.requests;
+      stats_.latency.Record(static_cast<std::uint64_t>(now - SendTime(c, c.oldest)));
+    } else {
+      ++stats_.errors[kBadStatus];
+    }
   }
   c.oldest = (c.oldest + 1) % depth_;
   --c.outstanding;

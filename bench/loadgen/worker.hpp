@@ -46,10 +46,28 @@ struct RunConfig {
   std::int64_t tick_ns = 0;  ///< how often timers (timeouts, retries, slowloris bytes) are checked
 };
 
-/// Records the start of the measured run when the last worker reaches the start line.
+/// --window: prints `what` ("window start", "window end") as a line on stdout and waits for a line
+/// (or the end) on stdin, so that a driver can sample the server at that moment.
+void WindowEdge(const char* what) noexcept;
+
+/// Records the start of the measured run when the last worker reaches the start line (with
+/// --window, once the driver has acknowledged the window's start).
 struct StartClock {
   std::atomic<std::int64_t>* start_ns;
-  void operator()() noexcept { start_ns->store(NowNs()); }
+  bool window = false;
+  void operator()() noexcept {
+    if (window) WindowEdge("window start");
+    start_ns->store(NowNs());
+  }
+};
+
+/// --window: the end of the window, when the last worker has collected its last timed response;
+/// the load connections are closed only after the driver's acknowledgement.
+struct EndEdge {
+  bool window = false;
+  void operator()() noexcept {
+    if (window) WindowEdge("window end");
+  }
 };
 
 /// What the workers share and change during the run.
@@ -58,6 +76,7 @@ struct RunShared {
   std::atomic<std::int64_t> start_ns{0};  ///< set by the start barrier
   std::atomic<int> load_running{0};       ///< workers whose load is not finished yet
   std::unique_ptr<std::barrier<StartClock>> start_line;
+  std::unique_ptr<std::barrier<EndEdge>> end_line;
 };
 
 /// One worker's results.
@@ -70,6 +89,11 @@ struct WorkerStats {
   std::int64_t finish_ns = 0;             ///< when this worker's load ended
   int idle_open = 0;                      ///< idle connections still open when the run ended
   std::vector<double> slowloris_drops_s;  ///< per dropped slowloris connection: seconds it lived
+  /// Load connections whose connect started during the measured run (with --window: inside the
+  /// window; reconnects after an error or a server's close). Without --window every one.
+  std::uint64_t connections_opened = 0;
+  std::uint64_t warmup_ok = 0;      ///< --window: connections warmed (a 200..399 response)
+  std::uint64_t warmup_failed = 0;  ///< --window: connections whose warm-up failed or timed out
 };
 
 /// How many connections of each role a worker runs, and how many responses it is to collect.
@@ -87,9 +111,10 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  /// Runs the whole life of the thread: set up the extra connections, wait at the start line,
-  /// generate load until the quota, the deadline or a signal, then hold the extras until every
-  /// worker is done.
+  /// Runs the whole life of the thread: set up the extra connections (with --window, warm the
+  /// load connections too), wait at the start line, generate load until the quota, the deadline
+  /// or a signal, then hold the extras until every worker is done (with --window, wait at the
+  /// end line before closing the load connections).
   void Run();
   const WorkerStats& stats() const { return stats_; }
 
@@ -113,10 +138,14 @@ class Worker {
     std::int64_t since_ns = 0;      // connect start; for an open extra, when it connected
     std::int64_t next_byte_ns = 0;  // slowloris: when to send the next byte
     std::uint64_t trickled = 0;     // slowloris: bytes sent so far
+    bool warm_done = false;         // --window: its warm-up ended (answered, failed or gave up)
     ResponseParser parser;
   };
 
   void SetUpExtras();
+  void WarmUp();
+  void WarmDone(Connection& c, bool ok);
+  void StartLoad(std::int64_t now);
   void Loop();
   void Tick(std::int64_t now);
   void FinishLoad(std::int64_t now);
@@ -167,6 +196,8 @@ class Worker {
 
   std::uint64_t issued_ = 0;  // requests handed to connections (given back when one fails)
   bool load_active_ = false;
+  bool warming_ = false;  // --window: one warm-up request per load connection, not counted
+  int warm_pending_ = 0;  // load connections whose warm-up has not ended yet
   int extras_connecting_ = 0;
   std::int64_t deadline_ns_ = 0;
   WorkerStats stats_;
