@@ -1,10 +1,13 @@
 """The load generators: bench/loadgen (every scenario) and wrk (the cross-check)."""
 
 import json
+import os
 import re
+import select
 import subprocess
+import time
 
-from .config import CROSSCHECK_CONNECTIONS, LOADGEN
+from .config import CROSSCHECK_CONNECTIONS, LOADGEN, WINDOW_SETUP_S
 from .servers import CLIENTS
 
 
@@ -15,18 +18,22 @@ def loadgen_threads(ctx, connections):
 
 
 def start_loadgen(ctx, url, args, threads=1):
+    """loadgen, started. With --window among the args its stdin is a pipe, for the
+    acknowledgements of the window's edges (follow_window); otherwise /dev/null."""
     command = ["taskset", "-c", ctx.client_cpu, str(LOADGEN), "--json", "-t", str(threads)] + args + [url]
-    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    stdin = subprocess.PIPE if "--window" in args else subprocess.DEVNULL
+    proc = subprocess.Popen(command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     CLIENTS.add(proc)
     return proc
 
 
-def finish_loadgen(proc, timeout):
+def finish_loadgen(proc, timeout, early_out=""):
     """Waits for loadgen; returns its JSON as a dict, with "status" added: "ok" (at least one
-    request completed; errors are data), "no response", "timed out" or "loadgen error: ..."."""
+    request completed; errors are data), "no response", "timed out" or "loadgen error: ...".
+    early_out: what follow_window() read of its stdout beyond the window's lines."""
     try:
         out, err = proc.communicate(timeout=timeout)
+        out = early_out + out
     except subprocess.TimeoutExpired:
         proc.kill()
         out, err = proc.communicate()
@@ -52,9 +59,54 @@ def parse_loadgen_output(out, err, returncode):
     return result
 
 
-def run_loadgen(ctx, url, scenario):
+def run_loadgen(ctx, url, scenario, on_edge=None):
+    """One loadgen run of the scenario; its JSON as finish_loadgen() returns it. A windowed
+    scenario (--window) calls on_edge("start") when every connection is open and warm and
+    on_edge("end") after the last timed response, while loadgen waits (follow_window); the
+    result's "edges" lists the edges seen."""
     proc = start_loadgen(ctx, url, scenario.loadgen_args(), loadgen_threads(ctx, scenario.connections))
-    return finish_loadgen(proc, scenario.duration + 40)
+    timeout = scenario.duration + 40
+    if not scenario.window:
+        return finish_loadgen(proc, timeout)
+    deadline = time.monotonic() + timeout + WINDOW_SETUP_S
+    edges, early_out = follow_window(proc, deadline, on_edge or (lambda edge: None))
+    result = finish_loadgen(proc, max(1.0, deadline - time.monotonic()), early_out)
+    result["edges"] = edges
+    return result
+
+
+WINDOW_LINES = {"window start": "start", "window end": "end"}
+
+
+def follow_window(proc, deadline, on_edge):
+    """Reads loadgen's stdout until "window end" (or its end, or the deadline): at each window
+    line calls on_edge("start" or "end"), then acknowledges it with a line on loadgen's stdin,
+    which loadgen waits for before it goes on. Returns (the edges seen, the rest of what was read:
+    the JSON comes after the last edge). Reads the raw descriptor (os.read), so nothing is left
+    in a Python buffer for communicate() to miss."""
+    fd, buffer, edges, other = proc.stdout.fileno(), b"", [], []
+    while "end" not in edges:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break  # finish_loadgen() will time it out
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break  # loadgen ended without the window's lines (an error: its stderr says)
+        buffer += chunk
+        while b"\n" in buffer and "end" not in edges:
+            line, buffer = buffer.split(b"\n", 1)
+            edge = WINDOW_LINES.get(line.decode(errors="replace").strip())
+            if edge is None:
+                other.append(line + b"\n")  # not expected before the end, but kept
+                continue
+            on_edge(edge)
+            edges.append(edge)
+            try:
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                break
+    return edges, (b"".join(other) + buffer).decode(errors="replace")
 
 
 def error_total(result):

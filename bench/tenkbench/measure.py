@@ -11,7 +11,8 @@ from .servers import ServerStartError, start_server, step_flags
 from .summary import per_request_us
 
 RESULT_FIELDS = (["repeat", "scenario", "server", "status", "requests", "seconds", "rps", "capped",
-                  "cpu_ns", "cpu_us_per_request", "user_us_per_request", "system_us_per_request",
+                  "cpu_window", "connections_opened_in_window", "warmup_connections", "warmup_failed",
+                  "setup_s", "cpu_us_per_connection", "cpu_ns", "cpu_us_per_request", "user_us_per_request", "system_us_per_request",
                   "cpu_user_ticks", "cpu_system_ticks", "cpu_processes", "cpu_tick_error_us", "cpu_split_note",
                   "p50_us", "p90_us", "p99_us", "max_us"]
                  + [f"errors_{k}" for k in ERROR_KINDS]
@@ -35,14 +36,27 @@ def measure(ctx, spec, scenario, repeat):
         if scenario.idle:
             row.update(sample_idle_rss(ctx, server, scenario))
         pids = server.tree()
+        edges = {}
+
+        def on_edge(edge):  # the window's edges (windowed scenarios), while loadgen waits
+            nonlocal pids
+            if server.alive():
+                pids = (set(pids) | set(server.tree())) if edges else server.tree()
+            edges[edge] = cpu_snapshot(pids)
+
         before = cpu_snapshot(pids)
-        result = run_loadgen(ctx, server.url(scenario.path), scenario)
+        result = run_loadgen(ctx, server.url(scenario.path), scenario, on_edge)
         if server.alive():
             pids = set(pids) | set(server.tree())  # and any process born during the run
         after = cpu_snapshot(pids)
         save_raw(ctx, f"r{repeat}-{scenario.name}-{spec.name}", result)
         row.update(row_from_result(result, scenario))
+        window = window_of(scenario, edges)
+        row["cpu_window"] = window
+        if window == "warm connections":
+            before, after = edges["start"], edges["end"]
         row.update(cpu_fields(cpu_between(before, after), row["requests"]))
+        row["cpu_us_per_connection"] = per_connection_us(scenario, row)
     finally:
         row["server_exit"] = server.stop()
         if server.exit_note:
@@ -63,6 +77,26 @@ def cpu_fields(cpu, requests):
             "cpu_split_note": split["note"]}
 
 
+def window_of(scenario, edges):
+    """What a run's CPU window (and req/s) covers: "warm connections" (between loadgen's window
+    edges: every connection open and warm, connects and closes outside), "whole run" (connects,
+    closes and the extras' setup included), or "whole run (no window edges)" when a windowed
+    scenario's loadgen did not signal both edges (it failed: its status says how)."""
+    if not scenario.window:
+        return "whole run"
+    return "warm connections" if {"start", "end"} <= set(edges) else "whole run (no window edges)"
+
+
+def per_connection_us(scenario, row):
+    """The setup cost, from a scenario without keep-alive (close): the server's CPU µs per
+    connection loadgen opened (each accepted, served one request, closed), over the whole run.
+    None elsewhere: a keep-alive run's CPU is mostly serving."""
+    opened = row.get("connections_opened_in_window")
+    if scenario.keepalive or not opened or row.get("cpu_ns") in (None, ""):
+        return None
+    return row["cpu_ns"] / 1e3 / opened
+
+
 def applied_timeout(spec, timeout):
     """The timeout the server really got (None: it has none, or the scenario sets none)."""
     if not timeout:
@@ -77,6 +111,13 @@ def row_from_result(result, scenario):
     row = {"status": result["status"], "requests": result.get("requests", 0)}
     if "rps" not in result:
         return row
+    # Load connects started in the measured run: inside the window (reconnects) for a windowed
+    # scenario, every one otherwise (close: one per request). The warm-up's connections apart.
+    row["connections_opened_in_window"] = result.get("connections_opened")
+    warmup = result.get("warmup") or {}
+    if result.get("window"):
+        row.update(warmup_connections=warmup.get("ok"), warmup_failed=warmup.get("failed"))
+    row["setup_s"] = warmup.get("setup_seconds")
     # A run without a request limit (requests == 0) lasts its duration: never "capped".
     row.update(seconds=result["seconds"], rps=result["rps"],
                capped=int(result["requests"] + error_total(result) < scenario.requests))
@@ -104,7 +145,7 @@ def sample_idle_rss(ctx, server, scenario):
     once the server's file descriptors stop growing."""
     pids = server.tree()
     rss_before, fds_before = rss_kib(pids), open_fds(pids)
-    hold = dataclasses.replace(scenario, connections=1, requests=10**9, duration=IDLE_HOLD_MAX_S)
+    hold = dataclasses.replace(scenario, connections=1, requests=10**9, duration=IDLE_HOLD_MAX_S, window=False)
     proc = start_loadgen(ctx, server.url(scenario.path), hold.loadgen_args())
     target = fds_before + 1 + scenario.idle
     start = last_change = time.monotonic()

@@ -21,11 +21,12 @@ def median_of(rows, field):
 
 
 # Fields whose min-max spread over the repeats is kept too (the plots' error bars).
-SPREAD_FIELDS = ("cpu_us_per_request", "p50_us", "p99_us", "rss_per_idle_kib")
+SPREAD_FIELDS = ("cpu_us_per_request", "p50_us", "p99_us", "rss_per_idle_kib", "cpu_us_per_connection")
 
 
 SUMMARY_FIELDS = (["scenario", "server", "runs", "ok_runs", "failed_runs", "rps_median", "rps_min", "rps_max",
-                   "capped_runs", "cpu_us_per_request", "user_us_per_request", "system_us_per_request",
+                   "capped_runs", "cpu_window", "connections_opened_in_window", "cpu_us_per_connection",
+                   "cpu_us_per_request", "user_us_per_request", "system_us_per_request",
                    "system_share", "split_runs", "split_note", "p50_us", "p99_us"]
                   + [f"errors_{k}" for k in ERROR_KINDS]
                   + ["rss_per_idle_kib", "idle_held", "idle_open_at_end", "slowloris_requested",
@@ -48,7 +49,7 @@ def summarize(rows, scenario_names, servers):
 
 # The figures of the served load: a failed run never gives them, not even to a row whose runs
 # all failed (its req/s is None and the report shows how the runs failed instead).
-LOAD_FIELDS = ("cpu_us_per_request", "p50_us", "p99_us")
+LOAD_FIELDS = ("cpu_us_per_request", "p50_us", "p99_us", "connections_opened_in_window", "cpu_us_per_connection")
 # The other medians: the errors, the idle connections held (measured before the load), the
 # slowloris drops, the server's timeout, the load average.
 OTHER_FIELDS = (("rss_per_idle_kib", "idle_held", "idle_open_at_end", "slowloris_requested", "slowloris_dropped",
@@ -80,6 +81,8 @@ def summary_row(scenario, server, runs):
                "rps_median": statistics.median(rps) if rps else None,
                "rps_min": min(rps) if rps else None, "rps_max": max(rps) if rps else None,
                "capped_runs": sum(int(r.get("capped") or 0) for r in ok),
+               # what the CPU window of the ok runs covered (measure.window_of), each kind once
+               "cpu_window": "; ".join(sorted({r["cpu_window"] for r in ok if r.get("cpu_window")})),
                "failures": sorted({r["status"] for r in failed}),
                "exits": sorted({r.get("server_exit", "") for r in runs} - {"exit 0", ""})}
     for field in LOAD_FIELDS:
