@@ -72,6 +72,69 @@ def scenario_table_md(scenario, servers, summaries, syscall_rows, det_rows=()):
     return md_table(header, rows)
 
 
+def window_sentence(scenario, servers, summaries):
+    """What the scenario's req/s, latency and CPU cover: the window of warm connections (and the
+    connections opened inside it anyway), or the whole run."""
+    if not scenario.window:
+        what = ("every connection's connect, request and close: the setup cost, see \"Connection setup\" below"
+                if not scenario.keepalive else "the extra connections' setup and the load's connects and closes included")
+        return f"Measured over the whole run: {what}."
+    extras = (f" (the {scenario.idle:,} idle connections were opened before)" if scenario.idle else "")
+    text = (f"Measured in a window: from the moment all {scenario.connections:,} load connections are open and "
+            f"have each answered one warm-up request{extras}, to the last timed response; the connects, the "
+            "warm-up and the closes are outside it.")
+    rows = [(server, summaries[(scenario.name, server)]) for server in servers if (scenario.name, server) in summaries]
+    opened = [(server, s["connections_opened_in_window"]) for server, s in rows
+              if s.get("connections_opened_in_window") not in (None, "", 0)]
+    if rows and not opened and any(s.get("connections_opened_in_window") is not None for _, s in rows):
+        text += " Connections opened in the window: none."
+    elif opened:
+        text += (" Connections opened in the window anyway (median per run; reconnects after an error or the "
+                 "server's close): " + ", ".join(f"{server} {fmt_count(n)}" for server, n in opened) + ".")
+    whole = [server for server, s in rows if s.get("cpu_window") and s["cpu_window"] != "warm connections"]
+    if whole:
+        text += f" **Not windowed** (loadgen gave no window edges, so the whole run): {', '.join(whole)}."
+    return text
+
+
+# The keep-alive scenario whose CPU per request is subtracted from close's CPU per connection, in
+# order of preference: c100 has close's 100 connections.
+SETUP_REFERENCES = ("c100", "seed")
+
+
+def setup_md(servers, summaries):
+    """Connection setup, apart: close's CPU per accepted connection, and what is left of it after
+    a keep-alive request's CPU (the setup alone, roughly). Nothing when close did not run."""
+    rows = []
+    for server in servers:
+        s = summaries.get(("close", server))
+        if not s or s.get("cpu_us_per_connection") is None:
+            continue
+        reference = next((name for name in SETUP_REFERENCES
+                          if (summaries.get((name, server)) or {}).get("cpu_us_per_request") is not None), None)
+        per_request = summaries[(reference, server)]["cpu_us_per_request"] if reference else None
+        cell = fmt_cpu(s["cpu_us_per_connection"])
+        if s["ok_runs"] > 1:
+            cell += f" [{fmt_cpu(s['cpu_us_per_connection_min'])}–{fmt_cpu(s['cpu_us_per_connection_max'])}]"
+        rows.append([server, cell, fmt_count(s.get("connections_opened_in_window")),
+                     "–" if per_request is None else f"{fmt_cpu(per_request)} ({reference})",
+                     "–" if per_request is None else fmt_cpu(s["cpu_us_per_connection"] - per_request)])
+    if not rows:
+        return []
+    return ["## Connection setup, apart from the windows", "",
+            "The keep-alive scenarios are measured in a window of warm connections; what a connection costs "
+            "is measured by `close`, over its whole run: the server's CPU time divided by the connections "
+            "loadgen opened (each accepted, served one request, closed). That includes, in the server's "
+            "processes: the accept call and whatever the server does per connection (descriptor flags, an "
+            "epoll registration, a thread or fiber), reading and parsing the one request, sending the 151-byte "
+            "response, and the close; and the kernel's TCP work for the handshake and teardown where it runs "
+            "in the server's context (on loopback much of it runs in the client's and is not counted here). "
+            "\"Beyond a keep-alive request\" subtracts the same server's CPU per request in a window of warm "
+            "connections (c100, the same 100 connections, else seed): roughly the setup alone.", "",
+            md_table(["server", "close: CPU µs per accepted connection", "connections per run",
+                      "keep-alive request, CPU µs", "beyond a keep-alive request, µs"], rows), ""]
+
+
 def fmt_split(s):
     """The user/kernel cell of a summary row: "1.6 / 4.7 (75%)", with the runs it comes from when
     not all; why not where no run could be split ("too short"); "–" without a CPU figure."""
@@ -277,9 +340,14 @@ HOW_TO_READ = """\
   number, and a difference smaller than the spread not at all. † marks a server that hit the
   scenario's time cap before its request count (it was measured on fewer requests).
 - **CPU µs/req** is the CPU time (user + system) of every process and thread of the server, over
-  the load window, divided by the requests served. When the load generator, not the server, is
-  the bottleneck (it has one core, like the server), req/s says little about the server but CPU
-  per request still does: it is the number that compares servers fairly. It is read in
+  the measured window, divided by the requests served in it. The keep-alive scenarios are
+  measured in a window that opens once every connection is established and has answered one
+  warm-up request and closes at the last timed response (req/s too): steady-state serving, the
+  connects and closes outside; `close` and `slowloris` over the whole run. Each scenario says
+  which, and "Connection setup" gives close's CPU per accepted connection. When the load
+  generator, not the server, is the bottleneck (it has one core, like the server), req/s says
+  little about the server but CPU per request still does: it is the number that compares
+  servers fairly. It is read in
   nanoseconds from each process's CPU clock, which includes the threads that exited during the
   window (step 01's thread per connection); see bench/results/README.md for the one limit.
 - **user / kernel µs/req** splits that CPU time into user space and kernel, in the proportion of
@@ -324,8 +392,10 @@ def write_results_md(ctx, summaries, results):
             scenario = scenarios[name]
             md += [f"## {name}: {scenario.what}", "",
                    f"`loadgen {' '.join(scenario.loadgen_args())} http://127.0.0.1:PORT{scenario.path}`", "",
+                   window_sentence(scenario, servers, summaries), "",
                    scenario_table_md(scenario, servers, summaries, results.syscall_rows, results.det_rows), ""]
     load_names = [name for name in ctx.scenarios if name in scenarios]
+    md += setup_md(servers, summaries)
     if load_names:
         md += cpu_split_md(servers, load_names, summaries, results.rows)
     if all(name in ctx.scenarios for _, name in SWEEP):

@@ -11,7 +11,7 @@ import time
 import types
 import unittest
 
-from tenkbench import client, measure, summary
+from tenkbench import client, measure, report, summary
 from tenkbench.config import LOADGEN, SCENARIOS, SMOKE_SIZES, Scenario, scenario_table
 
 # A stand-in for loadgen --window: the two window lines, each waiting for a line on stdin
@@ -107,6 +107,35 @@ class Window(unittest.TestCase):
                           s["cpu_us_per_connection_min"], s["cpu_us_per_connection_max"]),
                          ("whole run", 200, 2.0, 1.0, 3.0))
         self.assertEqual(set(s) - set(summary.SUMMARY_FIELDS), set())
+
+
+class Report(unittest.TestCase):
+    def test_window_sentence(self):
+        table = scenario_table("full")
+        summaries = {("c10k", "a"): {"connections_opened_in_window": 0, "cpu_window": "warm connections"},
+                     ("c10k", "b"): {"connections_opened_in_window": 1500, "cpu_window": "warm connections"},
+                     ("c10k", "c"): {"connections_opened_in_window": 0, "cpu_window": "whole run (no window edges)"}}
+        text = report.window_sentence(table["c10k"], ["a", "b", "c"], summaries)
+        self.assertIn("all 10,000 load connections are open", text)
+        self.assertIn("b 1,500", text)
+        self.assertIn("**Not windowed** (loadgen gave no window edges, so the whole run): c.", text)
+        del summaries[("c10k", "b")]
+        self.assertIn("Connections opened in the window: none.",
+                      report.window_sentence(table["c10k"], ["a"], summaries))
+        self.assertIn("the 10,000 idle connections were opened before", report.window_sentence(table["idle"], [], {}))
+        self.assertIn("whole run", report.window_sentence(table["close"], [], {}))
+
+    def test_setup_section(self):
+        close = {"cpu_us_per_connection": 20.0, "cpu_us_per_connection_min": 19.0, "cpu_us_per_connection_max": 22.0,
+                 "connections_opened_in_window": 20000, "ok_runs": 3}
+        summaries = {("close", "a"): close, ("c100", "a"): {"cpu_us_per_request": 6.0},
+                     ("seed", "a"): {"cpu_us_per_request": 5.0}, ("close", "b"): dict(close, ok_runs=1),
+                     ("seed", "b"): {"cpu_us_per_request": 4.5}, ("close", "c"): {"cpu_us_per_connection": None}}
+        md = "\n".join(report.setup_md(["a", "b", "c"], summaries))
+        self.assertIn("| a | 20.0 [19.0–22.0] | 20,000 | 6.0 (c100) | 14.0 |", md)
+        self.assertIn("| b | 20.0 | 20,000 | 4.5 (seed) | 15.5 |", md)
+        self.assertNotIn("| c |", md)
+        self.assertEqual(report.setup_md(["a"], {}), [])
 
 
 class TinyServer:
