@@ -6,6 +6,7 @@ from .config import ALL_CPUS, CLOCK_TICKS_PER_S, CROSSCHECK_CONNECTIONS, CROSSCH
     HERD_PARALLEL, QUIET_LOAD, SIZES_SERVERS, SPLIT_MIN_TICKS, SWEEP, TICK_NS, scenario_table
 from .fmt import fmt_count, fmt_cpu, fmt_csv, fmt_duration, fmt_errors, fmt_rps, fmt_rps_cell, \
     fmt_size, fmt_us, fmt_us_number, md_table
+from .numbers import write_numbers_md
 from .procfs import split_bound_ns
 from .sizes import crossover, crossover_sentence, spread_sentence, spread_verdict
 from .studies import herd_summary
@@ -409,6 +410,8 @@ def write_results_md(ctx, summaries, results):
     if ctx.notes:
         md += ["## Notes", ""] + [f"- {note}" for note in ctx.notes] + [""]
     (ctx.out / "results.md").write_text("\n".join(md))
+    if ctx.profile == "full":  # the citable sheet, from the CSV files and machine.txt written before
+        write_numbers_md(ctx.out)
 
 
 def floor_check_md(flags):
