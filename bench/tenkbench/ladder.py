@@ -20,6 +20,7 @@ from .plots import plots
 from .procfs import load_average
 from .report import deterministic_text, write_crosscheck_md, write_csv, write_results_md
 from .servers import stop_everything
+from .scaling import measure_scaling, write_scaling
 from .sizes import SIZES_FIELDS, measure_sizes
 from .studies import HERD_FIELDS, crosscheck, herd_configs, measure_herd, measure_syscalls
 from .summary import SUMMARY_FIELDS, floor_check, summarize
@@ -78,6 +79,9 @@ class Results:
     det_warnings: list = dataclasses.field(default_factory=list)
     floor_flags: list = dataclasses.field(default_factory=list)  # where a server beat the floor
     size_rows: list = dataclasses.field(default_factory=list)  # sizes.csv
+    scaling_rows: list = dataclasses.field(default_factory=list)  # scaling.csv
+    scaling_thread_rows: list = dataclasses.field(default_factory=list)  # scaling_threads.csv
+    scaling_extra: dict = dataclasses.field(default_factory=dict)  # nginx's futile wake-ups
 
 
 def wait_for_quiet(ctx):
@@ -101,7 +105,7 @@ def run_ladder(ctx, results):
     """The interleaved measurements, then the studies, appended to `results` as they finish."""
     table = scenario_table(ctx.profile)
     load_scenarios = [table[name] for name in ctx.scenarios if name in table]
-    if load_scenarios or {"syscalls", "herd", "crosscheck", "sizes"} & set(ctx.scenarios):
+    if load_scenarios or {"syscalls", "herd", "crosscheck", "sizes", "scaling"} & set(ctx.scenarios):
         wait_for_quiet(ctx)
     runs = lambda spec, scenario: spec.runs(scenario.name) and not (
         spec.kind == "floor" and scenario.path != "/index.html")  # the floor answers every path alike
@@ -158,6 +162,12 @@ def run_ladder(ctx, results):
     if "sizes" in ctx.scenarios:
         progress(ctx, done, total, "sizes: 05 against 06 over file sizes (callgrind, strace, CPU per request)")
         results.size_rows, notes = measure_sizes(ctx, lambda text: progress(ctx, done, total, text))
+        ctx.notes += notes
+    if "scaling" in ctx.scenarios:
+        progress(ctx, done, total, "scaling: 04, 11 and nginx at 1 and 2 threads, per-thread CPU (scaling.py)")
+        specs = {s.name: s for s in ctx.servers if s.name in ("04_prefork", "11_parallel_io_managers", "nginx")}
+        rows, thread_rows, extra, notes = measure_scaling(ctx, specs, lambda text: progress(ctx, done, total, text))
+        results.scaling_rows, results.scaling_thread_rows, results.scaling_extra = rows, thread_rows, extra
         ctx.notes += notes
 
 
@@ -241,6 +251,10 @@ def write_reports(ctx, results, load_before):
     if "sizes" in ctx.scenarios:
         write_csv(ctx.out / "sizes.csv", results.size_rows, SIZES_FIELDS)
     plots(ctx, summaries, results)
+    if "scaling" in ctx.scenarios and results.scaling_rows:
+        write_scaling(ctx, results.scaling_rows, results.scaling_thread_rows, results.scaling_extra, write_csv)
+        ctx.notes.append("scaling: the model's inputs, predictions and the 2-thread check are in scaling.md "
+                         "(scaling*.csv, scaling.svg)")
     write_machine_txt(ctx, load_before)
     write_results_md(ctx, summaries, results)
     return summaries
