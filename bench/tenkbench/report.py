@@ -81,9 +81,10 @@ def window_sentence(scenario, servers, summaries):
                 if not scenario.keepalive else "the extra connections' setup and the load's connects and closes included")
         return f"Measured over the whole run: {what}."
     extras = (f" (the {scenario.idle:,} idle connections were opened before)" if scenario.idle else "")
-    text = (f"Measured in a window: from the moment all {scenario.connections:,} load connections are open and "
-            f"have each answered one warm-up request{extras}, to the last timed response; the connects, the "
-            "warm-up and the closes are outside it.")
+    which = ("the one load connection is open and has answered" if scenario.connections == 1 else
+             f"all {scenario.connections:,} load connections are open and have each answered")
+    text = (f"Measured in a window: from the moment {which} one warm-up request{extras}, to the last timed "
+            "response; the connects, the warm-up and the closes are outside it.")
     rows = [(server, summaries[(scenario.name, server)]) for server in servers if (scenario.name, server) in summaries]
     opened = [(server, s["connections_opened_in_window"]) for server, s in rows
               if s.get("connections_opened_in_window") not in (None, "", 0)]

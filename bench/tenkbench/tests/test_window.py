@@ -124,6 +124,8 @@ class Report(unittest.TestCase):
                       report.window_sentence(table["c10k"], ["a"], summaries))
         self.assertIn("the 10,000 idle connections were opened before", report.window_sentence(table["idle"], [], {}))
         self.assertIn("whole run", report.window_sentence(table["close"], [], {}))
+        self.assertIn("the one load connection is open and has answered one warm-up request",
+                      report.window_sentence(table["c1"], [], {}))
 
     def test_setup_section(self):
         close = {"cpu_us_per_connection": 20.0, "cpu_us_per_connection_min": 19.0, "cpu_us_per_connection_max": 22.0,
