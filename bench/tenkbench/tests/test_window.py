@@ -215,6 +215,28 @@ class LoadgenWindow(unittest.TestCase):
         self.assertEqual(result["warmup"]["ok"], 4)
         self.assertTrue(result["window"])
 
+    def test_window_needs_keepalive(self):
+        out = subprocess.run([str(LOADGEN), "--window", "-n", "1", "http://127.0.0.1:1/"], capture_output=True,
+                             text=True, timeout=30, stdin=subprocess.DEVNULL)
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("--window needs -k", out.stderr)
+
+    def test_a_server_that_closes_after_the_warmup_is_reconnected_inside_the_window(self):
+        server = TinyServer()
+        server.RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"
+        try:
+            ctx = types.SimpleNamespace(client_cpu=",".join(map(str, sorted(os.sched_getaffinity(0)))))
+            proc = client.start_loadgen(ctx, f"http://127.0.0.1:{server.port}/",
+                                        ["-k", "--window", "-n", "10", "-c", "2", "--duration", "20"])
+            edges, rest = client.follow_window(proc, time.monotonic() + 30, lambda edge: None)
+            result = client.finish_loadgen(proc, 30, rest)
+        finally:
+            server.close()
+        self.assertEqual(edges, ["start", "end"])
+        self.assertEqual(result["warmup"]["ok"], 2)
+        self.assertEqual(result["requests"], 10)
+        self.assertGreaterEqual(result["connections_opened"], 10)  # one per timed request
+
     def test_without_window_every_connect_counts(self):
         server = TinyServer()
         try:
