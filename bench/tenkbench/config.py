@@ -138,7 +138,7 @@ SWEEP = [(1, "c1"), (10, "c10"), (100, "c100"), (1000, "seed"), (10000, "c10k")]
 # The three kinds of run and their defaults: scenarios, repeats.
 PROFILES = {
     "full": (["seed", "c1", "close", "pipeline", "c10k", "idle", "slowloris", "bigfile", "c10", "c100",
-              "syscalls", "herd", "crosscheck", "deterministic", "sizes"], 3),
+              "syscalls", "herd", "crosscheck", "deterministic", "sizes", "scaling"], 3),
     "step": (["seed", "c1", "close", "c10k", "syscalls", "herd", "deterministic"], 2),
     "smoke": (["seed", "c1", "close", "idle", "syscalls", "herd", "crosscheck", "deterministic"], 1),
     "deterministic": (["deterministic"], 1),

@@ -62,6 +62,7 @@ import re
 import resource
 import statistics
 import subprocess
+import tempfile
 from pathlib import Path
 
 from .client import error_total, run_loadgen
@@ -326,12 +327,18 @@ def measure_wakeup_cost(ctx, cpu):
     the woken process never starts on an idle core (the regime of a saturated server; waking an
     idle virtual CPU costs far more, and is charged to a core that had nothing else to do).
     Returns (rows for scaling_wakeup.csv, notes)."""
-    binary = ctx.out / "wakeup_probe"
-    try:
-        subprocess.run(["cc", "-O2", "-o", str(binary), str(WAKEUP_PROBE)], check=True, capture_output=True,
-                       text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError) as e:
-        return [], [f"scaling: wakeup_probe.c did not build: {e}"]
+    with tempfile.TemporaryDirectory(prefix="tenk-wakeup-probe-") as folder:
+        binary = Path(folder) / "wakeup_probe"
+        try:
+            subprocess.run(["cc", "-O2", "-o", str(binary), str(WAKEUP_PROBE)], check=True, capture_output=True,
+                           text=True, timeout=60)
+        except (OSError, subprocess.SubprocessError) as e:
+            return [], [f"scaling: wakeup_probe.c did not build: {e}"]
+        return run_probe(binary, cpu)
+
+
+def run_probe(binary, cpu):
+    """The probe's runs: WAKEUP_PROBE_RUNS on one CPU, then one anywhere (for the record)."""
     rows, notes = [], []
     for cpus in (str(cpu), None):
         for run in range(1, (WAKEUP_PROBE_RUNS if cpus else 1) + 1):

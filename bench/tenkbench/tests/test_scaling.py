@@ -2,6 +2,7 @@
 
 import math
 import os
+import shutil
 import tempfile
 import unittest
 from pathlib import Path
@@ -192,6 +193,23 @@ class ProcFiles(unittest.TestCase):
         self.assertIsNone(scaling.parse_probe("wakeup_probe: connect: refused"))
         self.assertEqual(scaling.wakeup_ns([{"cpus": "0", "ns_per_wakeup": 4461.0}]), 4461.0)
         self.assertIsNone(scaling.wakeup_ns([]))
+
+
+class Probe(unittest.TestCase):
+    @unittest.skipUnless(shutil.which("cc") and shutil.which("taskset"), "needs cc and taskset")
+    def test_the_probe_builds_and_counts_its_wakeups(self):
+        saved = scaling.WAKEUP_PROBE_CONNECTIONS
+        scaling.WAKEUP_PROBE_CONNECTIONS = 2000
+        try:
+            rows, notes = scaling.measure_wakeup_cost(None, sorted(os.sched_getaffinity(0))[0])
+        finally:
+            scaling.WAKEUP_PROBE_CONNECTIONS = saved
+        self.assertEqual(notes, [])
+        self.assertEqual([r["cpus"] != "any" for r in rows], [True] * scaling.WAKEUP_PROBE_RUNS + [False])
+        for r in rows:
+            self.assertGreater(r["wakeups"], 0)
+            self.assertLessEqual(r["wakeups"], 2000)
+            self.assertGreater(r["ns_per_wakeup"], 0)
 
 
 class Placements(unittest.TestCase):
