@@ -1,0 +1,596 @@
+# scaling: Requests per second at 1-64 cores: the model, and the points measured at 1 and 2
+$p0s0 << EOD
+1 21868.1 21868.1
+2 21868.1 21868.1
+3 21868.1 21868.1
+4 21868.1 21868.1
+5 21868.1 21868.1
+6 21868.1 21868.1
+7 21868.1 21868.1
+8 21868.1 21868.1
+9 21868.1 21868.1
+10 21868.1 21868.1
+11 21868.1 21868.1
+12 21868.1 21868.1
+13 21868.1 21868.1
+14 21868.1 21868.1
+15 21868.1 21868.1
+16 21868.1 21868.1
+17 21868.1 21868.1
+18 21868.1 21868.1
+19 21868.1 21868.1
+20 21868.1 21868.1
+21 21868.1 21868.1
+22 21868.1 21868.1
+23 21868.1 21868.1
+24 21868.1 21868.1
+25 21868.1 21868.1
+26 21868.1 21868.1
+27 21868.1 21868.1
+28 21868.1 21868.1
+29 21868.1 21868.1
+30 21868.1 21868.1
+31 21868.1 21868.1
+32 21868.1 21868.1
+33 21868.1 21868.1
+34 21868.1 21868.1
+35 21868.1 21868.1
+36 21868.1 21868.1
+37 21868.1 21868.1
+38 21868.1 21868.1
+39 21868.1 21868.1
+40 21868.1 21868.1
+41 21868.1 21868.1
+42 21868.1 21868.1
+43 21868.1 21868.1
+44 21868.1 21868.1
+45 21868.1 21868.1
+46 21868.1 21868.1
+47 21868.1 21868.1
+48 21868.1 21868.1
+49 21868.1 21868.1
+50 21868.1 21868.1
+51 21868.1 21868.1
+52 21868.1 21868.1
+53 21868.1 21868.1
+54 21868.1 21868.1
+55 21868.1 21868.1
+56 21868.1 21868.1
+57 21868.1 21868.1
+58 21868.1 21868.1
+59 21868.1 21868.1
+60 21868.1 21868.1
+61 21868.1 21868.1
+62 21868.1 21868.1
+63 21868.1 21868.1
+64 21868.1 21868.1
+EOD
+$p0s0m << EOD
+1 21868.1 86731
+2 22134.1 192773
+EOD
+$p0s1 << EOD
+1 128834 128834
+2 255622 256632
+3 380410 383405
+4 503247 509166
+5 624177 633926
+6 743244 757699
+7 860492 880495
+8 975962 1.00233e+06
+9 1.08969e+06 1.1232e+06
+10 1.20173e+06 1.24314e+06
+11 1.3121e+06 1.36214e+06
+12 1.42084e+06 1.48022e+06
+13 1.528e+06 1.59739e+06
+14 1.6336e+06 1.71367e+06
+15 1.73768e+06 1.82905e+06
+16 1.84028e+06 1.94355e+06
+17 1.94141e+06 2.05719e+06
+18 2.04112e+06 2.16996e+06
+19 2.13944e+06 2.28189e+06
+20 2.23639e+06 2.39298e+06
+21 2.332e+06 2.50323e+06
+22 2.42629e+06 2.61266e+06
+23 2.51931e+06 2.72129e+06
+24 2.61107e+06 2.8291e+06
+25 2.70159e+06 2.93613e+06
+26 2.7909e+06 3.04237e+06
+27 2.87904e+06 3.14783e+06
+28 2.96601e+06 3.25252e+06
+29 3.05184e+06 3.35646e+06
+30 3.13656e+06 3.45964e+06
+31 3.22018e+06 3.56208e+06
+32 3.30273e+06 3.66378e+06
+33 3.38423e+06 3.76475e+06
+34 3.46469e+06 3.86501e+06
+35 3.54415e+06 3.96455e+06
+36 3.6226e+06 4.06339e+06
+37 3.70009e+06 4.16153e+06
+38 3.77661e+06 4.25898e+06
+39 3.8522e+06 4.35574e+06
+40 3.92686e+06 4.45184e+06
+41 4.00062e+06 4.54726e+06
+42 4.07348e+06 4.64202e+06
+43 4.14548e+06 4.73613e+06
+44 4.21662e+06 4.82959e+06
+45 4.28691e+06 4.92241e+06
+46 4.35638e+06 5.01459e+06
+47 4.42503e+06 5.10614e+06
+48 4.49288e+06 5.19708e+06
+49 4.55995e+06 5.28739e+06
+50 4.62625e+06 5.3771e+06
+51 4.69179e+06 5.46621e+06
+52 4.75658e+06 5.55472e+06
+53 4.82065e+06 5.64263e+06
+54 4.88399e+06 5.72997e+06
+55 4.94662e+06 5.81672e+06
+56 5.00856e+06 5.9029e+06
+57 5.06981e+06 5.98851e+06
+58 5.13039e+06 6.07356e+06
+59 5.1903e+06 6.15805e+06
+60 5.24957e+06 6.24199e+06
+61 5.30819e+06 6.32539e+06
+62 5.36618e+06 6.40824e+06
+63 5.42355e+06 6.49056e+06
+64 5.48031e+06 6.57235e+06
+EOD
+$p0s1m << EOD
+1 113166 128834
+2 134705 256970
+EOD
+$p0s2 << EOD
+1 99166 99166
+2 198315 198315
+3 297472 297472
+4 396630 396630
+5 495787 495787
+6 594945 594945
+7 694102 694102
+8 793260 793260
+9 892417 892417
+10 991574 991574
+11 1.09073e+06 1.09073e+06
+12 1.18989e+06 1.18989e+06
+13 1.28905e+06 1.28905e+06
+14 1.3882e+06 1.3882e+06
+15 1.48736e+06 1.48736e+06
+16 1.58652e+06 1.58652e+06
+17 1.68568e+06 1.68568e+06
+18 1.78483e+06 1.78483e+06
+19 1.88399e+06 1.88399e+06
+20 1.98315e+06 1.98315e+06
+21 2.08231e+06 2.08231e+06
+22 2.18146e+06 2.18146e+06
+23 2.28062e+06 2.28062e+06
+24 2.37978e+06 2.37978e+06
+25 2.47894e+06 2.47894e+06
+26 2.57809e+06 2.57809e+06
+27 2.67725e+06 2.67725e+06
+28 2.77641e+06 2.77641e+06
+29 2.87557e+06 2.87557e+06
+30 2.97472e+06 2.97472e+06
+31 3.07388e+06 3.07388e+06
+32 3.17304e+06 3.17304e+06
+33 3.2722e+06 3.2722e+06
+34 3.37135e+06 3.37135e+06
+35 3.47051e+06 3.47051e+06
+36 3.56967e+06 3.56967e+06
+37 3.66883e+06 3.66883e+06
+38 3.76798e+06 3.76798e+06
+39 3.86714e+06 3.86714e+06
+40 3.9663e+06 3.9663e+06
+41 4.06546e+06 4.06546e+06
+42 4.16461e+06 4.16461e+06
+43 4.26377e+06 4.26377e+06
+44 4.36293e+06 4.36293e+06
+45 4.46209e+06 4.46209e+06
+46 4.56124e+06 4.56124e+06
+47 4.6604e+06 4.6604e+06
+48 4.75956e+06 4.75956e+06
+49 4.85871e+06 4.85871e+06
+50 4.95787e+06 4.95787e+06
+51 5.05703e+06 5.05703e+06
+52 5.15619e+06 5.15619e+06
+53 5.25534e+06 5.25534e+06
+54 5.3545e+06 5.3545e+06
+55 5.45366e+06 5.45366e+06
+56 5.55282e+06 5.55282e+06
+57 5.65197e+06 5.65197e+06
+58 5.75113e+06 5.75113e+06
+59 5.85029e+06 5.85029e+06
+60 5.94945e+06 5.94945e+06
+61 6.0486e+06 6.0486e+06
+62 6.14776e+06 6.14776e+06
+63 6.24692e+06 6.24692e+06
+64 6.34608e+06 6.34608e+06
+EOD
+$p0s2m << EOD
+1 81629.5 99166
+2 110277 202069
+EOD
+$p1s0 << EOD
+1 42122.5 42122.5
+2 72507.6 84177.8
+3 95461.4 126166
+4 113413 168088
+5 127837 209943
+6 139680 251731
+7 149578 293453
+8 157974 335109
+9 165185 376699
+10 171446 418223
+11 176933 459682
+12 181782 501075
+13 186096 542402
+14 189961 583665
+15 193443 624862
+16 196596 665994
+17 199464 707062
+18 202085 748064
+19 204490 789003
+20 206703 829877
+21 208747 870687
+22 210641 911433
+23 212400 952115
+24 214039 992733
+25 215569 1.03329e+06
+26 217001 1.07378e+06
+27 218344 1.11421e+06
+28 219606 1.15457e+06
+29 220794 1.19488e+06
+30 221914 1.23511e+06
+31 222973 1.27529e+06
+32 223975 1.31541e+06
+33 224924 1.35546e+06
+34 225825 1.39545e+06
+35 226681 1.43537e+06
+36 227495 1.47524e+06
+37 228271 1.51504e+06
+38 229010 1.55478e+06
+39 229717 1.59447e+06
+40 230392 1.63408e+06
+41 231038 1.67364e+06
+42 231656 1.71314e+06
+43 232249 1.75257e+06
+44 232817 1.79195e+06
+45 233363 1.83126e+06
+46 233888 1.87052e+06
+47 234393 1.90971e+06
+48 234878 1.94884e+06
+49 235346 1.98792e+06
+50 235796 2.02693e+06
+51 236231 2.06588e+06
+52 236651 2.10478e+06
+53 237056 2.14361e+06
+54 237447 2.18239e+06
+55 237825 2.2211e+06
+56 238191 2.25976e+06
+57 238545 2.29836e+06
+58 238888 2.33689e+06
+59 239221 2.37537e+06
+60 239543 2.41379e+06
+61 239855 2.45216e+06
+62 240158 2.49046e+06
+63 240452 2.52871e+06
+64 240738 2.5669e+06
+EOD
+$p1s0w << EOD
+1 42122.5
+2 62298
+3 74134
+4 81915.7
+5 87421.5
+6 91522.5
+7 94695.5
+8 97223.5
+9 99285.1
+10 100998
+11 102445
+12 103682
+13 104753
+14 105688
+15 106512
+16 107244
+17 107898
+18 108486
+19 109018
+20 109501
+21 109942
+22 110346
+23 110717
+24 111060
+25 111377
+26 111671
+27 111945
+28 112200
+29 112439
+30 112663
+31 112873
+32 113071
+33 113258
+34 113434
+35 113600
+36 113758
+37 113907
+38 114049
+39 114185
+40 114313
+41 114436
+42 114553
+43 114665
+44 114772
+45 114874
+46 114972
+47 115066
+48 115157
+49 115243
+50 115327
+51 115407
+52 115484
+53 115559
+54 115631
+55 115700
+56 115767
+57 115831
+58 115894
+59 115954
+60 116013
+61 116069
+62 116124
+63 116177
+64 116229
+EOD
+$p1s0m << EOD
+1 32430.2 42122.5
+2 31231.9 72090
+EOD
+$p1s1 << EOD
+1 43038.3 43038.3
+2 60470.3 75839.7
+3 69908.7 101668
+4 75826.4 122534
+5 79883.6 139742
+6 82838.5 154176
+7 85086.6 166457
+8 86854.5 177033
+9 88281.1 186237
+10 89456.6 194319
+11 90441.9 201472
+12 91279.7 207848
+13 92000.8 213567
+14 92628.1 218726
+15 93178.6 223403
+16 93665.8 227662
+17 94099.9 231557
+18 94489.1 235134
+19 94840.1 238428
+20 95158.3 241474
+21 95448 244297
+22 95712.9 246921
+23 95956 249367
+24 96180 251651
+25 96387 253791
+26 96578.8 255798
+27 96757.2 257685
+28 96923.3 259463
+29 97078.6 261140
+30 97223.9 262725
+31 97360.2 264225
+32 97488.4 265647
+33 97609.1 266997
+34 97723 268281
+35 97830.6 269502
+36 97932.5 270665
+37 98029.1 271775
+38 98120.7 272835
+39 98207.8 273849
+40 98290.7 274818
+41 98369.7 275747
+42 98445 276637
+43 98517 277492
+44 98585.7 278312
+45 98651.5 279100
+46 98714.5 279859
+47 98775 280589
+48 98832.9 281292
+49 98888.6 281970
+50 98942.1 282624
+51 98993.5 283254
+52 99043.1 283864
+53 99090.8 284453
+54 99136.8 285022
+55 99181.1 285573
+56 99223.9 286106
+57 99265.2 286622
+58 99305.2 287123
+59 99343.8 287608
+60 99381.2 288078
+61 99417.3 288535
+62 99452.4 288978
+63 99486.3 289408
+64 99519.2 289826
+EOD
+$p1s1m << EOD
+1 32728.4 43038.3
+2 31278.2 76423.4
+EOD
+$p1s2 << EOD
+1 50692.5 50692.5
+2 70795.2 100939
+3 81772.7 151409
+4 88645.4 201878
+5 93352.9 252348
+6 96779.3 302817
+7 99384.8 353287
+8 101433 403756
+9 103085 454226
+10 104446 504695
+11 105587 555165
+12 106557 605634
+13 107391 656104
+14 108117 706573
+15 108754 757043
+16 109318 807512
+17 109820 857982
+18 110270 908451
+19 110676 958921
+20 111044 1.00939e+06
+21 111379 1.05986e+06
+22 111685 1.11033e+06
+23 111967 1.1608e+06
+24 112226 1.21127e+06
+25 112465 1.26174e+06
+26 112687 1.31221e+06
+27 112893 1.36268e+06
+28 113085 1.41315e+06
+29 113265 1.46362e+06
+30 113433 1.51409e+06
+31 113590 1.56456e+06
+32 113738 1.61502e+06
+33 113878 1.66549e+06
+34 114010 1.71596e+06
+35 114134 1.76643e+06
+36 114252 1.8169e+06
+37 114363 1.86737e+06
+38 114469 1.91784e+06
+39 114570 1.96831e+06
+40 114666 2.01878e+06
+41 114757 2.06925e+06
+42 114844 2.11972e+06
+43 114927 2.17019e+06
+44 115007 2.22066e+06
+45 115083 2.27113e+06
+46 115156 2.3216e+06
+47 115226 2.37207e+06
+48 115293 2.42254e+06
+49 115357 2.47301e+06
+50 115419 2.52348e+06
+51 115478 2.57395e+06
+52 115535 2.62442e+06
+53 115591 2.67488e+06
+54 115644 2.72535e+06
+55 115695 2.77582e+06
+56 115744 2.82629e+06
+57 115792 2.87676e+06
+58 115838 2.92723e+06
+59 115883 2.9777e+06
+60 115926 3.02817e+06
+61 115968 3.07864e+06
+62 116008 3.12911e+06
+63 116048 3.17958e+06
+64 116086 3.23005e+06
+EOD
+$p1s2m << EOD
+1 26466.3 50692.5
+2 34696.2 80106.1
+EOD
+
+set terminal svg size 800,450 dynamic noenhanced font 'sans,11' background '#ffffff'
+set output 'scaling.svg'
+reset
+TITLE = "Requests per second at 1-64 cores: the model, and the points measured at 1 and 2\nline: the model, δ as measured at 2 (shaded: down to δ = 0) · filled: measured req/s · open: cores / CPU per request\nrun scaling-20261204-vm · 2 cores, Intel(R) Xeon(R) Processor, Linux 6.18.44-fc-v1252 · 1 thread: server CPU 0, loadgen 1; 2: both on 0-1"
+SMALL = ",8"
+set datafile missing '?'
+
+set multiplot layout 1,2 title TITLE margins 0.08,0.97,0.13,0.80 spacing 0.08
+set title "seed (1000 keep-alive connections)" font SMALL
+set logscale xy 2
+set xrange [0.9:70]
+set xtics (1, 2, 4, 8, 16, 32, 64)
+set format y '%.0s%c'
+set grid xtics ytics
+set xlabel 'cores (= workers or I/O threads)'
+set ylabel 'requests per second'
+set key top left reverse Left opaque font SMALL
+plot $p0s0 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#1f77b4' notitle, \
+     $p0s1 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#d62728' notitle, \
+     $p0s2 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#009e73' notitle, \
+     $p0s0 using 1:2 with lines lw 2 lc rgb '#1f77b4' title "04_prefork", \
+     $p0s0m using 1:2 with points pt 7 ps 1.2 lc rgb '#1f77b4' notitle, \
+     $p0s0m using 1:3 with points pt 6 ps 1.4 lc rgb '#1f77b4' notitle, \
+     $p0s1 using 1:2 with lines lw 2 lc rgb '#d62728' title "11_parallel_io_managers", \
+     $p0s1m using 1:2 with points pt 7 ps 1.2 lc rgb '#d62728' notitle, \
+     $p0s1m using 1:3 with points pt 6 ps 1.4 lc rgb '#d62728' notitle, \
+     $p0s2 using 1:2 with lines lw 2 lc rgb '#009e73' title "nginx", \
+     $p0s2m using 1:2 with points pt 7 ps 1.2 lc rgb '#009e73' notitle, \
+     $p0s2m using 1:3 with points pt 6 ps 1.4 lc rgb '#009e73' notitle
+set title "close (a new connection per request)" font SMALL
+set logscale xy 2
+set xrange [0.9:70]
+set xtics (1, 2, 4, 8, 16, 32, 64)
+set format y '%.0s%c'
+set grid xtics ytics
+set xlabel 'cores (= workers or I/O threads)'
+set ylabel 'requests per second'
+set key top left reverse Left opaque font SMALL
+plot $p1s0 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#1f77b4' notitle, \
+     $p1s1 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#d62728' notitle, \
+     $p1s2 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#009e73' notitle, \
+     $p1s0 using 1:2 with lines lw 2 lc rgb '#1f77b4' title "04_prefork", \
+     $p1s0w using 1:2 with lines lw 1.5 dt 2 lc rgb '#1f77b4' title "04, every worker woken", \
+     $p1s0m using 1:2 with points pt 7 ps 1.2 lc rgb '#1f77b4' notitle, \
+     $p1s0m using 1:3 with points pt 6 ps 1.4 lc rgb '#1f77b4' notitle, \
+     $p1s1 using 1:2 with lines lw 2 lc rgb '#d62728' title "11_parallel_io_managers", \
+     $p1s1m using 1:2 with points pt 7 ps 1.2 lc rgb '#d62728' notitle, \
+     $p1s1m using 1:3 with points pt 6 ps 1.4 lc rgb '#d62728' notitle, \
+     $p1s2 using 1:2 with lines lw 2 lc rgb '#009e73' title "nginx", \
+     $p1s2m using 1:2 with points pt 7 ps 1.2 lc rgb '#009e73' notitle, \
+     $p1s2m using 1:3 with points pt 6 ps 1.4 lc rgb '#009e73' notitle
+unset multiplot
+unset output
+
+set terminal pngcairo size 1600,900 noenhanced font 'sans,18' background '#ffffff'
+set output 'scaling.png'
+reset
+TITLE = "Requests per second at 1-64 cores: the model, and the points measured at 1 and 2\nline: the model, δ as measured at 2 (shaded: down to δ = 0) · filled: measured req/s · open: cores / CPU per request\nrun scaling-20261204-vm · 2 cores, Intel(R) Xeon(R) Processor, Linux 6.18.44-fc-v1252 · 1 thread: server CPU 0, loadgen 1; 2: both on 0-1"
+SMALL = ",13"
+set datafile missing '?'
+
+set multiplot layout 1,2 title TITLE margins 0.08,0.97,0.13,0.80 spacing 0.08
+set title "seed (1000 keep-alive connections)" font SMALL
+set logscale xy 2
+set xrange [0.9:70]
+set xtics (1, 2, 4, 8, 16, 32, 64)
+set format y '%.0s%c'
+set grid xtics ytics
+set xlabel 'cores (= workers or I/O threads)'
+set ylabel 'requests per second'
+set key top left reverse Left opaque font SMALL
+plot $p0s0 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#1f77b4' notitle, \
+     $p0s1 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#d62728' notitle, \
+     $p0s2 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#009e73' notitle, \
+     $p0s0 using 1:2 with lines lw 2 lc rgb '#1f77b4' title "04_prefork", \
+     $p0s0m using 1:2 with points pt 7 ps 1.2 lc rgb '#1f77b4' notitle, \
+     $p0s0m using 1:3 with points pt 6 ps 1.4 lc rgb '#1f77b4' notitle, \
+     $p0s1 using 1:2 with lines lw 2 lc rgb '#d62728' title "11_parallel_io_managers", \
+     $p0s1m using 1:2 with points pt 7 ps 1.2 lc rgb '#d62728' notitle, \
+     $p0s1m using 1:3 with points pt 6 ps 1.4 lc rgb '#d62728' notitle, \
+     $p0s2 using 1:2 with lines lw 2 lc rgb '#009e73' title "nginx", \
+     $p0s2m using 1:2 with points pt 7 ps 1.2 lc rgb '#009e73' notitle, \
+     $p0s2m using 1:3 with points pt 6 ps 1.4 lc rgb '#009e73' notitle
+set title "close (a new connection per request)" font SMALL
+set logscale xy 2
+set xrange [0.9:70]
+set xtics (1, 2, 4, 8, 16, 32, 64)
+set format y '%.0s%c'
+set grid xtics ytics
+set xlabel 'cores (= workers or I/O threads)'
+set ylabel 'requests per second'
+set key top left reverse Left opaque font SMALL
+plot $p1s0 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#1f77b4' notitle, \
+     $p1s1 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#d62728' notitle, \
+     $p1s2 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#009e73' notitle, \
+     $p1s0 using 1:2 with lines lw 2 lc rgb '#1f77b4' title "04_prefork", \
+     $p1s0w using 1:2 with lines lw 1.5 dt 2 lc rgb '#1f77b4' title "04, every worker woken", \
+     $p1s0m using 1:2 with points pt 7 ps 1.2 lc rgb '#1f77b4' notitle, \
+     $p1s0m using 1:3 with points pt 6 ps 1.4 lc rgb '#1f77b4' notitle, \
+     $p1s1 using 1:2 with lines lw 2 lc rgb '#d62728' title "11_parallel_io_managers", \
+     $p1s1m using 1:2 with points pt 7 ps 1.2 lc rgb '#d62728' notitle, \
+     $p1s1m using 1:3 with points pt 6 ps 1.4 lc rgb '#d62728' notitle, \
+     $p1s2 using 1:2 with lines lw 2 lc rgb '#009e73' title "nginx", \
+     $p1s2m using 1:2 with points pt 7 ps 1.2 lc rgb '#009e73' notitle, \
+     $p1s2m using 1:3 with points pt 6 ps 1.4 lc rgb '#009e73' notitle
+unset multiplot
+unset output
+
