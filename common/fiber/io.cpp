@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "fiber/scheduler.hpp"
 
@@ -17,11 +20,12 @@ namespace {
 template <typename Call>
 auto retry(int fd, bool write, Call call) -> decltype(call()) {
   Scheduler& scheduler = *Scheduler::current();
-  if (scheduler.pessimistic_io()) write ? scheduler.wait_writable(fd) : scheduler.wait_readable(fd);
+  auto wait = [&] { return write ? scheduler.wait_writable(fd) : scheduler.wait_readable(fd); };
+  if (scheduler.pessimistic_io() && !wait()) return -1;
   for (;;) {
     const auto result = call();
     if (result >= 0 || (errno != EAGAIN && errno != EINTR)) return result;
-    if (errno == EAGAIN) write ? scheduler.wait_writable(fd) : scheduler.wait_readable(fd);
+    if (errno == EAGAIN && !wait()) return -1;  // epoll refused the descriptor
   }
 }
 
@@ -30,11 +34,6 @@ auto retry(int fd, bool write, Call call) -> decltype(call()) {
 int accept(int listen_fd) {
   return retry(listen_fd, false,
                [&] { return accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC); });
-}
-
-ssize_t recv(int fd, void* buffer, std::size_t length) {
-  return recv_into(
-      fd, [&] { return std::span<char>(static_cast<char*>(buffer), length); }, [] {});
 }
 
 ssize_t send(int fd, const void* data, std::size_t length, int flags) {
@@ -46,7 +45,10 @@ ssize_t sendfile(int out_fd, int in_fd, off_t* offset, std::size_t count) {
 }
 
 void wait_readable(int fd) {
-  Scheduler::current()->wait_readable(fd);
+  if (!Scheduler::current()->wait_readable(fd)) {
+    std::fprintf(stderr, "tenk: epoll_ctl: %s\n", std::strerror(errno));
+    std::exit(1);
+  }
 }
 
 void sleep_for(std::chrono::steady_clock::duration length) {

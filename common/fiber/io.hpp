@@ -2,8 +2,10 @@
 // would block parks only the calling fiber (scheduler.hpp), never the thread.
 //
 // Descriptors must be non-blocking (accept() below returns them so). Each call behaves like
-// its namesake, except that it never fails with EAGAIN, and that it throws fiber::Cancelled
-// when the calling fiber is cancelled while it waits. Call them from a fiber only.
+// its namesake, except that it never fails with EAGAIN, that it throws fiber::Cancelled when
+// the calling fiber is cancelled while it waits, and that it fails (-1, errno ENOMEM, ENOSPC...)
+// when epoll refuses to watch the descriptor, rather than wait for news that could never come.
+// Call them from a fiber only.
 #pragma once
 
 #include <sys/socket.h>
@@ -22,9 +24,6 @@ namespace tenk::fiber {
 // (EMFILE and ENFILE included: the caller decides how to pause).
 int accept(int listen_fd);
 
-// recv(); 0 at the end of the stream.
-ssize_t recv(int fd, void* buffer, std::size_t length);
-
 // recv() for a caller that gives its buffer back while it waits (an idle HTTP session, see
 // app::HttpSession::receive_would_block): `space()` gives the buffer to receive into, and is
 // asked again after every wait; `before_wait()` runs each time the fiber is about to park.
@@ -36,12 +35,12 @@ ssize_t recv_into(int fd, Space space, BeforeWait before_wait) {
   Scheduler& scheduler = *Scheduler::current();
   if (scheduler.pessimistic_io()) {
     before_wait();
-    scheduler.wait_readable(fd);
+    if (!scheduler.wait_readable(fd)) return -1;
   }
   for (;;) {
     if (!scheduler.may_have_input(fd)) {
       before_wait();
-      scheduler.wait_readable(fd);
+      if (!scheduler.wait_readable(fd)) return -1;  // epoll refused the descriptor
     }
     std::span<char> buffer = space();
     const ssize_t got = ::recv(fd, buffer.data(), buffer.size(), 0);
@@ -52,8 +51,10 @@ ssize_t recv_into(int fd, Space space, BeforeWait before_wait) {
 }
 
 // Waits until `fd` is readable, without reading: for a descriptor that is only a signal (a
-// stop pipe). Safe as the first wait on a descriptor, since registering it reports readiness
-// that is already there; afterwards, only after a read said EAGAIN.
+// stop pipe, an eventfd) or a listener, which the thread cannot do without. Safe as the first
+// wait on a descriptor, since registering it reports readiness that is already there;
+// afterwards, only after a read said EAGAIN. If epoll refuses the descriptor (out of memory),
+// the process says so and exits 1: the thread could no longer stop, or be given connections.
 void wait_readable(int fd);
 
 // send() with `flags` (MSG_MORE...); waits until at least one byte can be sent.

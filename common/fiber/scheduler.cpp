@@ -6,7 +6,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <system_error>
+#include <cstring>
+#include <exception>
+
+#include "net/event_loop.hpp"
 
 namespace tenk::fiber {
 
@@ -14,11 +17,21 @@ namespace {
 
 thread_local Scheduler* current_scheduler = nullptr;
 
-constexpr int kMaxEventsPerWait = 256;
-
 bool pessimistic_from_environment() {
   const char* value = std::getenv("TENK_PESSIMISTIC_IO");
   return value != nullptr && value[0] == '1';
+}
+
+// An exception other than Cancelled ended a fiber. Nobody can receive it (no exception crosses
+// a switch), so it is said on stderr rather than lost.
+void report_exception(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& exception) {
+    std::fprintf(stderr, "tenk: a fiber ended with an exception: %s\n", exception.what());
+  } catch (...) {
+    std::fprintf(stderr, "tenk: a fiber ended with an unknown exception\n");
+  }
 }
 
 }  // namespace
@@ -33,7 +46,12 @@ Scheduler::Scheduler(std::size_t stack_size)
     : stacks_(stack_size),
       epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
       pessimistic_io_(pessimistic_from_environment()) {
-  if (epoll_fd_ < 0) throw std::system_error(errno, std::system_category(), "epoll_create1");
+  // Without epoll no waiting fiber could ever be woken. A scheduler is made once per thread as
+  // the server starts, with nothing yet to save: say why and exit, as for an unusable listener.
+  if (epoll_fd_ < 0) {
+    std::fprintf(stderr, "tenk: epoll_create1: %s\n", std::strerror(errno));
+    std::exit(1);
+  }
 }
 
 Scheduler::~Scheduler() {
@@ -63,7 +81,7 @@ FiberPtr Scheduler::spawn(std::function<void()> body) {
         } catch (const boost::context::detail::forced_unwind&) {
           throw;  // Boost.Context unwinding a fiber it destroys: must pass through
         } catch (...) {
-          raw->error_ = std::current_exception();
+          report_exception(std::current_exception());
         }
         raw->done_ = true;
         sanitizers::before_switch(raw->sanitizer_, sanitizer_, /*from_ends=*/true);
@@ -80,14 +98,17 @@ void Scheduler::run() {
   current_scheduler = this;
   sanitizers::adopt_current_thread(sanitizer_);
   while (live_ > 0) {
-    while (!runnable_.empty()) {
+    // Fibers that keep each other runnable (a yield loop) must not starve sockets and timers.
+    for (int runs = 0; !runnable_.empty() && runs < kMaxRunsBetweenPolls; ++runs) {
       Fiber* fiber = runnable_.front();
       runnable_.pop_front();
       resume(*fiber);
     }
     if (live_ == 0) break;
     int timeout_ms = -1;  // nothing to do until a descriptor is ready
-    if (!timers_.empty()) {
+    if (!runnable_.empty()) {
+      timeout_ms = 0;  // look at I/O, but do not wait
+    } else if (!timers_.empty()) {
       const auto left =
           std::chrono::ceil<std::chrono::milliseconds>(timers_.top().deadline - Clock::now());
       timeout_ms = left.count() > 0 ? static_cast<int>(left.count()) : 0;
@@ -112,20 +133,6 @@ void Scheduler::finish(Fiber& fiber) {
   --live_;
   sanitizers::destroy(fiber.sanitizer_);
   fiber.body_ = nullptr;  // its captures go now, not when the last handle does
-  for (auto& [joiner, token] : fiber.joiners_) {
-    if (joiner->parked_ && joiner->wait_token_ == token) wake(*joiner);
-  }
-  fiber.joiners_.clear();
-  if (fiber.error_ && keep.use_count() == 1) {
-    // Nobody holds a handle, so nobody can join: say what happened rather than lose it.
-    try {
-      std::rethrow_exception(fiber.error_);
-    } catch (const std::exception& error) {
-      std::fprintf(stderr, "tenk: a fiber ended with an exception: %s\n", error.what());
-    } catch (...) {
-      std::fprintf(stderr, "tenk: a fiber ended with an unknown exception\n");
-    }
-  }
 }
 
 Fiber& Scheduler::running_fiber() {
@@ -178,44 +185,61 @@ Scheduler::Waiters& Scheduler::waiters(int fd) {
   return waiters_[index];
 }
 
-void Scheduler::wait_on(int fd, bool write) {
+bool Scheduler::wait_on(int fd, bool write) {
   Fiber& fiber = running_fiber();
   check_cancelled(fiber);
   Waiters& slot = waiters(fd);
+  if (!slot.watched && !arm(fd, slot, write)) return false;
+  (write ? slot.writer : slot.reader) = &fiber;
+  fiber.wait_fd_ = fd;
+  park(fiber);
+  check_cancelled(fiber);
+  return true;
+}
+
+bool Scheduler::arm(int fd, Waiters& slot, bool write) {
   epoll_event event{};
   event.data.fd = fd;
   if (pessimistic_io_) {
     // One-shot, level-triggered, one direction: reported once, if the descriptor is ready
     // now or as soon as it becomes ready. Re-armed by every wait: one epoll_ctl per wait.
     event.events = (write ? EPOLLOUT : EPOLLIN | EPOLLRDHUP) | EPOLLONESHOT;
-    epoll_ctl(epoll_fd_, slot.registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event);
-    slot.registered = true;
+    const int operation = slot.registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (epoll_ctl(epoll_fd_, operation, fd, &event) != 0) return false;
   } else if (!slot.registered) {
     // Once per descriptor, edge-triggered, both directions: the caller only waits after an
     // EAGAIN, so the next edge is exactly the news it waits for.
     event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
-    slot.registered = true;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) return false;
   }
-  (write ? slot.writer : slot.reader) = &fiber;
-  fiber.wait_fd_ = fd;
-  park(fiber);
-  check_cancelled(fiber);
+  slot.registered = true;
+  return true;
 }
 
-void Scheduler::wait_readable(int fd) {
-  wait_on(fd, false);
+bool Scheduler::wait_readable(int fd) {
+  return wait_on(fd, false);
 }
 
-void Scheduler::wait_writable(int fd) {
-  wait_on(fd, true);
+bool Scheduler::wait_writable(int fd) {
+  return wait_on(fd, true);
+}
+
+bool Scheduler::watch(int fd, std::uint32_t events) {
+  epoll_event event{};
+  event.events = events | EPOLLET;
+  event.data.fd = fd;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) return false;
+  Waiters& slot = waiters(fd);
+  slot.registered = slot.watched = true;
+  return true;
 }
 
 void Scheduler::forget(int fd) {
   if (fd < 0 || static_cast<std::size_t>(fd) >= waiters_.size()) return;
   Waiters& slot = waiters_[static_cast<std::size_t>(fd)];
   // A descriptor leaves the epoll set when it is closed; an explicit DEL also covers one
-  // shared with another process (a forked worker's listener).
+  // shared with another process (a forked worker's listener). Its result does not matter: a
+  // descriptor the set does not hold is just as forgotten.
   if (slot.registered) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
   slot = Waiters{};
 }
@@ -223,25 +247,14 @@ void Scheduler::forget(int fd) {
 void Scheduler::sleep_until(Clock::time_point deadline) {
   Fiber& fiber = running_fiber();
   check_cancelled(fiber);
-  timers_.push(Timer{deadline, fiber.shared_from_this(), fiber.wait_token_});
+  timers_.push(Timer{deadline, fiber.weak_from_this(), fiber.wait_token_});
   park(fiber);
   check_cancelled(fiber);
 }
 
-void Scheduler::join(const FiberPtr& other) {
-  Fiber& fiber = running_fiber();
-  check_cancelled(fiber);
-  if (!other->done_) {
-    other->joiners_.emplace_back(fiber.shared_from_this(), fiber.wait_token_);
-    park(fiber);
-    check_cancelled(fiber);
-  }
-  if (other->error_) std::rethrow_exception(other->error_);
-}
-
 void Scheduler::poll_io(int timeout_ms) {
-  epoll_event events[kMaxEventsPerWait];
-  const int ready = epoll_wait(epoll_fd_, events, kMaxEventsPerWait, timeout_ms);
+  epoll_event events[net::kMaxEventsPerWait];
+  const int ready = epoll_wait(epoll_fd_, events, net::kMaxEventsPerWait, timeout_ms);
   // The whole batch only makes fibers runnable; none runs before the batch is done, so no
   // descriptor can be closed (and its number reused) under an event still to be read.
   for (int i = 0; i < ready; ++i) {
@@ -259,8 +272,9 @@ void Scheduler::fire_timers() {
   while (!timers_.empty() && timers_.top().deadline <= now) {
     Timer timer = timers_.top();
     timers_.pop();
-    // A cancelled sleeper was woken already and may be waiting on something else now.
-    if (timer.fiber->parked_ && timer.fiber->wait_token_ == timer.token) wake(*timer.fiber);
+    // A cancelled sleeper was woken already: it may have ended, or wait on something else now.
+    FiberPtr fiber = timer.fiber.lock();
+    if (fiber && fiber->parked_ && fiber->wait_token_ == timer.token) wake(*fiber);
   }
 }
 

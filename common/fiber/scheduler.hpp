@@ -19,10 +19,11 @@
 // Cancellation: cancel() marks a fiber; it receives a fiber::Cancelled exception at its next
 // blocking point, or at once if it is parked, and unwinds: destructors close its socket, and
 // its stack returns to the pool when it ends. No exception ever crosses a context switch: the
-// fiber's entry catches everything, and join() hands a fiber's exception to the joiner.
+// fiber's entry catches everything, and reports on stderr any exception but Cancelled (nobody
+// else could receive it).
 //
 // Known limits: a fiber never moves to another thread; a fiber that loops without a blocking
-// point starves the others (there is no preemption).
+// point starves the others (there is no preemption; yield() is the way to give way).
 #pragma once
 
 #include <sys/epoll.h>
@@ -32,7 +33,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <exception>
 #include <functional>
 #include <memory>
 #include <queue>
@@ -69,11 +69,9 @@ class Fiber : public std::enable_shared_from_this<Fiber> {
   bool done_ = false;
   bool parked_ = false;           // waiting: only a wake() or a cancel() makes it runnable
   bool cancelled_ = false;        // cancel() was called
-  std::uint32_t wait_token_ = 0;  // changes on every wake: stale timers and joins are ignored
+  std::uint32_t wait_token_ = 0;  // changes on every wake: a stale timer is ignored
   int wait_fd_ = -1;              // the descriptor it waits on, if any
-  std::exception_ptr error_;      // an exception that ended the fiber, for join()
   sanitizers::Context sanitizer_;
-  std::vector<std::pair<std::shared_ptr<Fiber>, std::uint32_t>> joiners_;
 };
 
 using FiberPtr = std::shared_ptr<Fiber>;
@@ -90,18 +88,35 @@ class Scheduler {
 
   // Runs fibers until none is left. One scheduler per thread; run() is not reentrant.
   void run();
+  // After this many fiber runs in a row, run() polls I/O (without waiting, if fibers are still
+  // runnable) and fires the timers that are due. In a server the run queue empties long before.
+  static constexpr int kMaxRunsBetweenPolls = 256;
 
   // The scheduler whose run() is active on this thread, or nullptr.
   static Scheduler* current();
 
   // Blocking points of the running fiber. Each throws Cancelled if the fiber is (or gets)
   // cancelled.
+  //
+  // yield(): every fiber runnable now runs before this one continues. For code that computes
+  // for long between blocking points (application code; tenk's fibers block every few
+  // microseconds, and bench/micro/fiber_bench.cpp times a switch with it). run() looks at I/O
+  // and timers at least every kMaxRunsBetweenPolls fiber runs, so yielding fibers delay the
+  // others' sockets and timers by a bounded amount, never for good.
   void yield();
-  void wait_readable(int fd);
-  void wait_writable(int fd);
+  // Parks until `fd` is ready. False, with errno, when epoll refuses the descriptor (ENOMEM,
+  // ENOSPC past fs.epoll.max_user_watches, EPERM for a regular file): no event could ever wake
+  // the fiber, so it does not park, and the caller's I/O call fails instead.
+  bool wait_readable(int fd);
+  bool wait_writable(int fd);
   void sleep_until(Clock::time_point deadline);
-  // Waits until `fiber` ends; rethrows the exception that ended it, if any.
-  void join(const FiberPtr& fiber);
+
+  // Registers `fd` for `events` (EPOLLIN, EPOLLEXCLUSIVE...) before any wait on it, in place of
+  // the registration a first wait would make; waits on it never re-arm it (pessimistic I/O
+  // included). Edge-triggered like every registration here, so wait only after a call said
+  // EAGAIN. For flags epoll accepts only when a descriptor is added: a listener that prefork
+  // workers share, with EPOLLEXCLUSIVE. False, with errno, when epoll refuses.
+  bool watch(int fd, std::uint32_t events);
 
   // Before closing a descriptor a fiber waited on: the scheduler forgets its registration,
   // so that a new descriptor with the same number starts fresh.
@@ -131,12 +146,15 @@ class Scheduler {
     Fiber* reader = nullptr;
     Fiber* writer = nullptr;
     bool registered = false;     // in the epoll interest list
+    bool watched = false;        // registered by watch(): waits never re-arm it
     bool may_have_input = true;  // no read has drained it since epoll last reported input
-    bool input_ended = false;    // epoll reported the peer\'s close or an error
+    bool input_ended = false;    // epoll reported the peer's close or an error
   };
+  // A sleeper woken early (only cancel() does that) leaves its timer behind until the deadline,
+  // for a wakeup that finds nothing to do; the weak reference lets the fiber end meanwhile.
   struct Timer {
     Clock::time_point deadline;
-    FiberPtr fiber;
+    std::weak_ptr<Fiber> fiber;
     std::uint32_t token;
     bool operator>(const Timer& other) const { return deadline > other.deadline; }
   };
@@ -146,7 +164,8 @@ class Scheduler {
   void switch_to_scheduler(Fiber& fiber);  // from the running fiber back to run()
   void wake(Fiber& fiber);
   void finish(Fiber& fiber);
-  void wait_on(int fd, bool write);
+  bool wait_on(int fd, bool write);
+  bool arm(int fd, Waiters& slot, bool write);
   Waiters& waiters(int fd);
   void poll_io(int timeout_ms);
   void fire_timers();

@@ -1,13 +1,20 @@
-// Fibers (common/fiber): switching, I/O waits on real sockets, sleeps, joins, cancellation and
-// exceptions, 10,000 fibers at once, and stacks that all come back.
+// Fibers (common/fiber): switching, I/O waits on real sockets, sleeps, cancellation and
+// exceptions, descriptors epoll refuses, yields that leave room for I/O, 10,000 fibers at once,
+// and stacks that all come back.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -32,6 +39,34 @@ struct SocketPair {
     ::close(fds[1]);
   }
   int fds[2];
+};
+
+// recv() that parks the fiber until something arrives: fiber::recv_into with a fixed buffer.
+ssize_t receive(int fd, char* buffer, std::size_t length) {
+  return fiber::recv_into(
+      fd, [&] { return std::span<char>(buffer, length); }, [] {});
+}
+
+// A listening TCP socket on a free loopback port, non-blocking.
+struct Listener {
+  Listener() {
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_EQ(listen(fd, 8), 0);
+    socklen_t length = sizeof address;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  }
+  ~Listener() { ::close(fd); }
+  // Connects a blocking client socket and closes it at once.
+  void connect_once() const {
+    int client = socket(AF_INET, SOCK_STREAM, 0);
+    EXPECT_EQ(connect(client, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+    ::close(client);
+  }
+  int fd;
+  sockaddr_in address{};
 };
 
 // Sets a flag when destroyed: shows that a cancelled fiber unwinds its stack.
@@ -73,9 +108,9 @@ TEST(Fiber, RecvParksUntilTheOtherSideSends) {
     scheduler.spawn([&] {
       char buffer[16];
       log += "recv ";
-      ssize_t got = fiber::recv(pair.fds[0], buffer, sizeof buffer);
+      ssize_t got = receive(pair.fds[0], buffer, sizeof buffer);
       log += "got " + std::string(buffer, static_cast<std::size_t>(got)) + " ";
-      got = fiber::recv(pair.fds[0], buffer, sizeof buffer);
+      got = receive(pair.fds[0], buffer, sizeof buffer);
       log += got == 0 ? "end" : "?";
     });
     scheduler.spawn([&] {
@@ -105,7 +140,7 @@ TEST(Fiber, SendParksOnAFullSocketAndResumes) {
   });
   scheduler.spawn([&] {
     char buffer[8192];  // fiber stacks are 64 KiB: no big arrays on them
-    for (ssize_t n; (n = fiber::recv(pair.fds[1], buffer, sizeof buffer)) > 0;) {
+    for (ssize_t n; (n = receive(pair.fds[1], buffer, sizeof buffer)) > 0;) {
       received += static_cast<std::size_t>(n);
       fiber::sleep_for(0ms);  // a slow reader: the writer meets a full buffer
     }
@@ -131,7 +166,7 @@ TEST(Fiber, SendfileSendsAFileThroughAFullSocket) {
   });
   scheduler.spawn([&] {
     char buffer[8192];  // fiber stacks are 64 KiB: no big arrays on them
-    for (ssize_t n; (n = fiber::recv(pair.fds[1], buffer, sizeof buffer)) > 0;) {
+    for (ssize_t n; (n = receive(pair.fds[1], buffer, sizeof buffer)) > 0;) {
       received += static_cast<std::size_t>(n);
     }
   });
@@ -142,29 +177,94 @@ TEST(Fiber, SendfileSendsAFileThroughAFullSocket) {
 }
 
 TEST(Fiber, AcceptWaitsForAConnection) {
-  int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(listen(listener, 8), 0);
-  socklen_t length = sizeof address;
-  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
-
+  Listener listener;
   Scheduler scheduler;
   int accepted = -1;
-  scheduler.spawn([&] { accepted = fiber::accept(listener); });
+  scheduler.spawn([&] { accepted = fiber::accept(listener.fd); });
   scheduler.spawn([&] {
     fiber::sleep_for(10ms);
-    int client = socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ::close(client);
+    listener.connect_once();
   });
   scheduler.run();
   ASSERT_GE(accepted, 0);
   EXPECT_NE(fcntl(accepted, F_GETFL) & O_NONBLOCK, 0) << "accepted sockets are non-blocking";
   ::close(accepted);
-  ::close(listener);
+}
+
+// The prefork steps register their shared listener with EPOLLEXCLUSIVE, which epoll accepts only
+// when a descriptor is added and never in a modification: waits on a watched descriptor must
+// not re-arm it, in pessimistic mode either (where every other wait does).
+TEST(Fiber, AWatchedListenerIsWaitedOnWithoutReArming) {
+  for (const char* mode : {"0", "1"}) {  // optimistic, then pessimistic I/O
+    SCOPED_TRACE(mode);
+    setenv("TENK_PESSIMISTIC_IO", mode, 1);
+    Scheduler scheduler;
+    unsetenv("TENK_PESSIMISTIC_IO");
+    Listener listener;
+    ASSERT_TRUE(scheduler.watch(listener.fd, EPOLLIN | EPOLLEXCLUSIVE)) << std::strerror(errno);
+    int accepted = 0;
+    scheduler.spawn([&] {
+      while (accepted < 2) {  // the second wait is where a re-arm would fail
+        int fd = accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd >= 0) {
+          ++accepted;
+          ::close(fd);
+        } else {
+          ASSERT_EQ(errno, EAGAIN);
+          fiber::wait_readable(listener.fd);
+        }
+      }
+    });
+    scheduler.spawn([&] {
+      for (int round = 0; round < 2; ++round) {
+        fiber::sleep_for(10ms);
+        listener.connect_once();
+      }
+    });
+    scheduler.run();
+    EXPECT_EQ(accepted, 2);
+  }
+}
+
+// epoll refuses some descriptors (a regular file: EPERM; and any, when the kernel is out of
+// memory or past fs.epoll.max_user_watches). A wait on one would park the fiber for ever; it
+// fails at once instead, so the I/O call that waited fails and its connection closes.
+TEST(Fiber, AWaitOnADescriptorEpollRefusesFailsInsteadOfParking) {
+  char path[] = "/tmp/tenk-fiber-XXXXXX";
+  int file = mkstemp(path);
+  unlink(path);
+  for (const char* mode : {"0", "1"}) {  // optimistic, then pessimistic I/O
+    SCOPED_TRACE(mode);
+    setenv("TENK_PESSIMISTIC_IO", mode, 1);
+    Scheduler scheduler;
+    unsetenv("TENK_PESSIMISTIC_IO");
+    int read_error = 0;
+    int write_error = 0;
+    scheduler.spawn([&] {
+      EXPECT_FALSE(Scheduler::current()->wait_readable(file));
+      read_error = errno;
+      EXPECT_FALSE(Scheduler::current()->wait_writable(file));
+      write_error = errno;
+    });
+    scheduler.run();
+    EXPECT_EQ(read_error, EPERM);
+    EXPECT_EQ(write_error, EPERM);
+  }
+  ::close(file);
+}
+
+TEST(FiberDeathTest, ASchedulerWithoutEpollSaysWhyAndExits) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        rlimit limit{};
+        getrlimit(RLIMIT_NOFILE, &limit);
+        limit.rlim_cur = 64;
+        setrlimit(RLIMIT_NOFILE, &limit);
+        while (dup(2) >= 0) continue;  // every descriptor taken: epoll_create1() fails, EMFILE
+        Scheduler scheduler;
+      },
+      ::testing::ExitedWithCode(1), "tenk: epoll_create1: Too many open files");
 }
 
 TEST(Fiber, SleepersWakeInDeadlineOrder) {
@@ -182,25 +282,24 @@ TEST(Fiber, SleepersWakeInDeadlineOrder) {
   EXPECT_GE(Clock::now() - start, 30ms);
 }
 
-TEST(Fiber, JoinWaitsAndPassesTheExceptionOn) {
+TEST(Fiber, AnExceptionEndsOnlyItsFiberAndIsReported) {
   Scheduler scheduler;
   std::string log;
-  FiberPtr worker = scheduler.spawn([&] {
+  FiberPtr thrower = scheduler.spawn([&] {
     fiber::sleep_for(5ms);
-    log += "worker ";
+    log += "throws ";
     throw std::runtime_error("boom");
   });
   scheduler.spawn([&] {
-    try {
-      Scheduler::current()->join(worker);
-      log += "no exception";
-    } catch (const std::runtime_error& error) {
-      log += std::string("joined: ") + error.what();
-    }
+    fiber::sleep_for(10ms);
+    log += "the other goes on";
   });
+  ::testing::internal::CaptureStderr();
   scheduler.run();
-  EXPECT_EQ(log, "worker joined: boom");
-  EXPECT_TRUE(worker->done());
+  const std::string said = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(log, "throws the other goes on");
+  EXPECT_TRUE(thrower->done());
+  EXPECT_NE(said.find("a fiber ended with an exception: boom"), std::string::npos) << said;
 }
 
 TEST(Fiber, CancelWhileParkedUnwindsAtOnce) {
@@ -211,16 +310,17 @@ TEST(Fiber, CancelWhileParkedUnwindsAtOnce) {
   FiberPtr reader = scheduler.spawn([&] {
     Unwound guard(unwound);
     char buffer[8];
-    fiber::recv(pair.fds[0], buffer, sizeof buffer);  // nothing will ever come
+    receive(pair.fds[0], buffer, sizeof buffer);  // nothing will ever come
     returned_from_recv = true;
   });
   scheduler.spawn([&] {
     fiber::sleep_for(10ms);
     EXPECT_FALSE(reader->done());
     reader->cancel();
-    Scheduler::current()->join(reader);  // a cancelled fiber ends without an exception
   });
-  scheduler.run();
+  ::testing::internal::CaptureStderr();
+  scheduler.run();  // returns: the reader, whose recv would wait for ever, has ended
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "") << "a cancellation is no error";
   EXPECT_TRUE(unwound);
   EXPECT_FALSE(returned_from_recv);
   EXPECT_TRUE(reader->done());
@@ -264,6 +364,46 @@ TEST(Fiber, CatchingStdExceptionDoesNotSwallowCancellation) {
   EXPECT_LT(Clock::now() - start, 1s) << "the cancelled sleeper woke at once";
 }
 
+// A timer left behind by a sleeper that was woken early (cancelled) must not keep the fiber,
+// which has ended, alive until the deadline.
+TEST(Fiber, ACancelledSleeperIsReleasedBeforeItsDeadline) {
+  Scheduler scheduler;
+  std::weak_ptr<Fiber> released;
+  {
+    FiberPtr sleeper = scheduler.spawn([] { fiber::sleep_for(10s); });
+    released = sleeper;
+    scheduler.spawn([sleeper] { sleeper->cancel(); });
+  }
+  const auto start = Clock::now();
+  scheduler.run();
+  EXPECT_LT(Clock::now() - start, 1s);
+  EXPECT_TRUE(released.expired()) << "its timer, due in 10 s, still holds the ended fiber";
+}
+
+// A fiber that keeps yielding never blocks, so run() must look at I/O and timers by itself.
+TEST(Fiber, AYieldingFiberDoesNotStarveIoOrTimers) {
+  Scheduler scheduler;
+  SocketPair pair;
+  bool received = false;
+  bool slept = false;
+  scheduler.spawn([&] {
+    char buffer[8];
+    received = receive(pair.fds[0], buffer, sizeof buffer) == 1;  // parks: nothing there yet
+  });
+  scheduler.spawn([&] {
+    fiber::sleep_for(1ms);
+    slept = true;
+  });
+  scheduler.spawn([&] {
+    ASSERT_EQ(::send(pair.fds[1], "x", 1, 0), 1);  // the reader waits for run() to poll
+    const auto give_up = Clock::now() + 2s;
+    while (!(received && slept) && Clock::now() < give_up) Scheduler::current()->yield();
+  });
+  scheduler.run();
+  EXPECT_TRUE(received) << "the reader never saw its byte while another fiber yielded";
+  EXPECT_TRUE(slept) << "the sleeper's timer never fired while another fiber yielded";
+}
+
 TEST(Fiber, TenThousandFibersAtOnceAndEveryStackComesBack) {
   Scheduler scheduler;
   constexpr int kFibers = 10'000;
@@ -290,7 +430,7 @@ TEST(Fiber, CancelledFibersReturnTheirStacks) {
   for (int i = 0; i < 100; ++i) {
     readers.push_back(scheduler.spawn([&] {
       char buffer[8];
-      fiber::recv(pair.fds[0], buffer, sizeof buffer);
+      receive(pair.fds[0], buffer, sizeof buffer);
     }));
   }
   scheduler.spawn([&] {
