@@ -1,5 +1,7 @@
 #include "timeout/timeout_manager.hpp"
 
+#include <algorithm>
+
 namespace tenk::timeout {
 
 TimeoutManager::~TimeoutManager() {
@@ -13,8 +15,14 @@ TimeoutManager::~TimeoutManager() {
 std::shared_ptr<Handle> TimeoutManager::add(std::function<void()> on_timeout) {
   auto handle = std::make_shared<Handle>(std::move(on_timeout));
   Node* node = new Node{handle, nullptr};
-  size_.fetch_add(1, std::memory_order_relaxed);
   push_front(node, node);
+  // Ended connections must not pile up until the next sweep: drop them once the list doubled.
+  if (size_.fetch_add(1, std::memory_order_relaxed) + 1 >=
+      compact_at_.load(std::memory_order_relaxed)) {
+    keep_only([](Handle& any) {
+      return any.state_.load(std::memory_order_relaxed) != Handle::State::Canceled;
+    });
+  }
   return handle;
 }
 
@@ -26,30 +34,16 @@ void TimeoutManager::push_front(Node* first, Node* last) {
                                         std::memory_order_relaxed));
 }
 
-void TimeoutManager::sweep() {
+// One walk of the list: the handles keep() refuses are dropped.
+template <typename Keep>
+void TimeoutManager::keep_only(Keep keep) {
   // Swap: the whole list is ours now; registrations from here on start a new one.
   Node* node = head_.exchange(nullptr, std::memory_order_acquire);
   Node* survivors = nullptr;
   Node* last_survivor = nullptr;
   while (node != nullptr) {
     Node* next = node->next;
-    Handle& handle = *node->handle;
-    auto state = Handle::State::Active;
-    // Active → Inactive. If the connection tickles in between, the exchange fails and it stays
-    // Active: progress is never lost.
-    bool keep = handle.state_.compare_exchange_strong(state, Handle::State::Inactive,
-                                                      std::memory_order_relaxed);
-    if (!keep && state == Handle::State::Inactive) {
-      // Inactive for a whole period: time out, unless a tickle lands first.
-      if (handle.state_.compare_exchange_strong(state, Handle::State::Canceled,
-                                                std::memory_order_relaxed)) {
-        handle.timed_out_ = true;
-        handle.on_timeout_();
-      } else {
-        keep = state == Handle::State::Active;
-      }
-    }
-    if (keep) {
+    if (keep(*node->handle)) {
       node->next = survivors;
       survivors = node;
       if (last_survivor == nullptr) last_survivor = node;
@@ -59,8 +53,29 @@ void TimeoutManager::sweep() {
     }
     node = next;
   }
-  // Merge: the survivors go back in front of whatever registered during the sweep.
+  // Merge: the survivors go back in front of whatever registered during the walk.
   if (survivors != nullptr) push_front(survivors, last_survivor);
+  compact_at_.store(std::max(kCompactAt, 2 * size()), std::memory_order_relaxed);
+}
+
+void TimeoutManager::sweep() {
+  keep_only([](Handle& handle) {
+    auto state = Handle::State::Active;
+    // Active → Inactive. If the connection tickles in between, the exchange fails and it stays
+    // Active: progress is never lost.
+    if (handle.state_.compare_exchange_strong(state, Handle::State::Inactive,
+                                              std::memory_order_relaxed)) {
+      return true;
+    }
+    if (state == Handle::State::Canceled) return false;  // the connection has ended
+    // Inactive for a whole period: time out, unless a tickle lands first.
+    if (handle.state_.compare_exchange_strong(state, Handle::State::Canceled,
+                                              std::memory_order_relaxed)) {
+      handle.on_timeout_();
+      return false;
+    }
+    return state == Handle::State::Active;
+  });
 }
 
 }  // namespace tenk::timeout
