@@ -29,12 +29,39 @@ inline constexpr int kTickMilliseconds = 100;
 // On a stop, responses in flight get this long to finish; then the server exits anyway.
 inline constexpr std::chrono::seconds kDrainLimit{5};
 
-// After accept() fails with EMFILE/ENFILE the listener is left alone this long.
+// After accept() fails with EMFILE/ENFILE, or another error that may last
+// (accept_error_may_last), the listener is left alone this long.
 inline constexpr std::chrono::milliseconds kAcceptPauseLength{100};
 
 // True for the errno values that mean "out of descriptors" (per process or system-wide).
 inline bool out_of_descriptors(int error) {
   return error == EMFILE || error == ENFILE;
+}
+
+// After a failed accept(): true unless the error concerns only this call or the one connection
+// it was about to return, so that accepting again at once is right (EAGAIN: nothing left to
+// accept; EINTR; ECONNABORTED and the network errors Linux passes on from the pending connection,
+// which accept(2) says to treat like EAGAIN). Anything else may last: out of descriptors, out of
+// memory or socket buffers (ENOMEM, ENOBUFS), a security module that refuses (EPERM). The
+// connection then stays in the backlog and the listener stays readable, so trying again at once
+// would spin; a loop pauses accepting for kAcceptPauseLength instead, as after EMFILE.
+inline bool accept_error_may_last(int error) {
+  switch (error) {
+    case EAGAIN:
+    case EINTR:
+    case ECONNABORTED:
+    case EPROTO:
+    case ENETDOWN:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case ENONET:
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+      return false;
+    default:
+      return true;
+  }
 }
 
 // The live connections of one event loop, indexed by descriptor: select() and epoll speak in

@@ -3,23 +3,27 @@
 // Steps 02-08 bought efficiency with a hand-written state machine: every connection remembers
 // where it stopped (responding, header_sent, body_sent) because the loop must return to epoll
 // whenever a call would block. Here each connection is a fiber (common/fiber) whose code reads
-// like step 01's thread: receive a request, answer it, repeat. When recv() or send() would
-// block, the fiber parks and the scheduler runs another one; its epoll I/O manager wakes the
-// fiber when its socket is ready. The state lives where it belongs: in local variables and
-// the program counter, on the fiber's own 64 KiB stack. Each worker process runs one
-// scheduler; MSG_MORE + sendfile, the date cache and the fd cache (pruned by a fiber of its
-// own) are kept from 06-08.
+// like step 01's thread: receive a request, answer it, repeat. A call that would block parks
+// the fiber, and the scheduler's epoll I/O manager resumes it when its socket is ready: the
+// state lives in local variables, on the fiber's own 64 KiB stack. Each worker runs one
+// scheduler; MSG_MORE + sendfile, the date cache and the fd cache (pruned by a fiber) stay.
 //
 // The "new thundering herd": every worker's epoll watches the same listener, so one new
 // connection can wake all of them, and all but one find nothing to accept (EAGAIN). Each
 // worker counts its accepted connections and its empty wakeups and prints both on exit.
-// Unlike 04-08 there is no EPOLLEXCLUSIVE switch here: the fiber scheduler registers every
-// descriptor alike, and step 11 removes the herd instead.
+// EPOLLEXCLUSIVE (Linux >= 4.5) asks the kernel to wake only one waiter per event; it is OFF
+// by default so the herd can be measured, and ON with the environment variable
+// TENK_EPOLLEXCLUSIVE=1.
+//
+// Trigger mode: connections are registered once, edge-triggered, for input AND output. The
+// fibers call recv() and send() until they say EAGAIN before they park, as edge triggering
+// requires, and epoll_ctl() is never needed again when it switches direction. The listener
+// is edge-triggered too: after a pause, the acceptor simply calls accept() again.
 //
 // What is still wrong, and fixed later:
 //   - no idle timeout: a slow or silent client holds its connection forever → 10_timeout_manager
-//   - the workers share one listener: the new thundering herd               →
-//   11_parallel_io_managers
+//   - the workers share one listener: the new thundering herd → 11_parallel_io_managers
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -48,7 +52,6 @@
 namespace {
 
 using namespace tenk;
-using namespace std::chrono_literals;
 using Action = app::HttpSession::Action;
 
 // One client connection: its socket, its HTTP session and the fiber that serves it.
@@ -60,8 +63,6 @@ struct Connection {
   app::HttpSession session;
   fiber::FiberPtr fiber;  // to cancel it when the server stops
 };
-
-using ConnectionTable = net::ConnectionTable<Connection>;
 
 // Sends all of `data`. False when the peer is gone.
 bool send_all(int fd, std::string_view data, int flags) {
@@ -126,38 +127,52 @@ struct WorkerCounters {
   unsigned long empty_wakeups = 0;  // the listener was ready, but accept() found nothing
 } counters;
 
+std::uint32_t listener_events() {
+  const char* exclusive = std::getenv("TENK_EPOLLEXCLUSIVE");
+  std::uint32_t events = EPOLLIN;
+  if (exclusive && exclusive[0] == '1') events |= EPOLLEXCLUSIVE;
+  return events;
+}
+
+using ConnectionTable = net::ConnectionTable<Connection>;
+
+// Serves one connection on this thread, in a fiber of its own, until either side ends it.
+void serve(int fd, ConnectionTable& connections, cache::FdCache& files, http::DateSource& dates) {
+  Connection& connection = connections.add(std::make_unique<Connection>(fd, files, dates));
+  connection.fiber = fiber::Scheduler::current()->spawn([&connections, &connection] {
+    // However the fiber ends (done, reset, cancelled), the socket closes and the entry goes.
+    struct End {
+      ConnectionTable& connections;
+      int fd;
+      ~End() {
+        fiber::Scheduler::current()->forget(fd);
+        connections.close(fd);
+      }
+    } end{connections, connection.fd};
+    converse(connection.fd, connection.session);
+  });
+}
+
 // Accepts connections until cancelled, a fiber for each. Written out rather than with
 // fiber::accept() to count the herd's empty wakeups, as steps 04-08 do.
 void accept_connections(int listen_fd, ConnectionTable& connections, cache::FdCache& files,
                         http::DateSource& dates) {
-  fiber::Scheduler& scheduler = *fiber::Scheduler::current();
   for (bool woken = false;;) {
     int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0 && errno == EAGAIN) {
       if (woken) ++counters.empty_wakeups;  // another worker won
-      scheduler.wait_readable(listen_fd);
+      fiber::wait_readable(listen_fd);
       woken = true;
       continue;
     }
     woken = false;
     if (fd < 0) {
-      if (net::out_of_descriptors(errno)) fiber::sleep_for(net::kAcceptPauseLength);
-      continue;  // EINTR, ECONNABORTED...
+      // EMFILE, ENOBUFS...: the next try would fail alike, so this fiber sleeps (never spins).
+      if (net::accept_error_may_last(errno)) fiber::sleep_for(net::kAcceptPauseLength);
+      continue;  // EINTR, ECONNABORTED...: at once
     }
     ++counters.accepted;
-    Connection& connection = connections.add(std::make_unique<Connection>(fd, files, dates));
-    connection.fiber = scheduler.spawn([&connections, &connection] {
-      // However the fiber ends (done, reset, cancelled), the socket closes and the entry goes.
-      struct End {
-        ConnectionTable& connections;
-        int fd;
-        ~End() {
-          fiber::Scheduler::current()->forget(fd);
-          connections.close(fd);
-        }
-      } end{connections, connection.fd};
-      converse(connection.fd, connection.session);
-    });
+    serve(fd, connections, files, dates);
   }
 }
 
@@ -171,16 +186,22 @@ void stop_on_signal(int listen_fd, ConnectionTable& connections,
   fiber::drain_connections(connections);
 }
 
-// A worker's life: a scheduler with the acceptor, the fd-cache pruner and the stop watcher.
-void run_fibers(int listen_fd, cache::FdCache& files) {
-  fiber::Scheduler scheduler;
+// Serves connections from listen_fd until a stop signal, then lets responses in flight
+// finish (net::Drain).
+void run_event_loop(int listen_fd, cache::FdCache& files) {
   cache::CachedDateSource dates;  // one per worker: formats once a second
   ConnectionTable connections;
+  fiber::Scheduler scheduler;  // its epoll instance is the I/O manager
+  // Registered before any wait: epoll takes EPOLLEXCLUSIVE only when a descriptor is added.
+  if (!scheduler.watch(listen_fd, listener_events())) {
+    std::perror("tenk: epoll");  // a loop that cannot watch its listener would never serve
+    std::exit(1);
+  }
   fiber::FiberPtr acceptor =
       scheduler.spawn([&] { accept_connections(listen_fd, connections, files, dates); });
   fiber::FiberPtr pruner = scheduler.spawn([&] {
     for (int wait; (wait = files.milliseconds_until_prune()) >= 0; files.prune_if_due()) {
-      fiber::sleep_for(wait * 1ms);
+      fiber::sleep_for(std::chrono::milliseconds(wait));
     }
   });
   scheduler.spawn([&] { stop_on_signal(listen_fd, connections, {acceptor, pruner}); });
@@ -190,7 +211,7 @@ void run_fibers(int listen_fd, cache::FdCache& files) {
 // A worker: a fiber scheduler in a child process. Never returns.
 [[noreturn]] void run_worker(int listen_fd, cache::FdCache& files, bool quiet) {
   net::install_stop_signals();  // a stop pipe of its own, not the master's
-  run_fibers(listen_fd, files);
+  run_event_loop(listen_fd, files);
   if (!quiet) {
     std::fprintf(stderr, "worker %d: %lu connections accepted, %lu wakeups found nothing\n",
                  getpid(), counters.accepted, counters.empty_wakeups);

@@ -16,12 +16,18 @@
 // The "new thundering herd": every worker's epoll watches the same listener, so one new
 // connection can wake all of them, and all but one find nothing to accept (EAGAIN). Each
 // worker counts its accepted connections and its empty wakeups and prints both on exit.
-// Unlike 04-08 there is no EPOLLEXCLUSIVE switch here: the fiber scheduler registers every
-// descriptor alike, and step 11 removes the herd instead.
+// EPOLLEXCLUSIVE (Linux >= 4.5) asks the kernel to wake only one waiter per event; it is OFF
+// by default so the herd can be measured, and ON with the environment variable
+// TENK_EPOLLEXCLUSIVE=1.
+//
+// Trigger mode: connections are registered once, edge-triggered, for input AND output. The
+// fibers call recv() and send() until they say EAGAIN before they park, as edge triggering
+// requires, and epoll_ctl() is never needed again when it switches direction. The listener
+// is edge-triggered too: after a pause, the acceptor simply calls accept() again.
 //
 // What is still wrong, and fixed later:
-//   - the workers share one listener: the new thundering herd               →
-//   11_parallel_io_managers
+//   - the workers share one listener: the new thundering herd → 11_parallel_io_managers
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -51,7 +57,6 @@
 namespace {
 
 using namespace tenk;
-using namespace std::chrono_literals;
 using Action = app::HttpSession::Action;
 
 // One client connection: its socket, its HTTP session and the fiber that serves it.
@@ -68,8 +73,6 @@ struct Connection {
 // A read this large counts as progress even before a request is complete (Warp's threshold):
 // a slowloris client trickling a few bytes at a time never reaches it.
 constexpr ssize_t kProgressBytes = 2048;
-
-using ConnectionTable = net::ConnectionTable<Connection>;
 
 // Sends all of `data`; each send that moves bytes is progress. False when the peer is gone.
 bool send_all(int fd, std::string_view data, int flags, timeout::Handle& timeout) {
@@ -138,40 +141,56 @@ struct WorkerCounters {
   unsigned long empty_wakeups = 0;  // the listener was ready, but accept() found nothing
 } counters;
 
+std::uint32_t listener_events() {
+  const char* exclusive = std::getenv("TENK_EPOLLEXCLUSIVE");
+  std::uint32_t events = EPOLLIN;
+  if (exclusive && exclusive[0] == '1') events |= EPOLLEXCLUSIVE;
+  return events;
+}
+
+using ConnectionTable = net::ConnectionTable<Connection>;
+
+// Serves one connection on this thread, in a fiber of its own, until either side ends it or it
+// times out.
+void serve(int fd, ConnectionTable& connections, cache::FdCache& files, http::DateSource& dates,
+           timeout::TimeoutManager& timeouts) {
+  Connection& connection = connections.add(std::make_unique<Connection>(fd, files, dates));
+  connection.timeout = timeouts.add([&connection] { connection.fiber->cancel(); });
+  connection.fiber = fiber::Scheduler::current()->spawn([&connections, &connection] {
+    // However the fiber ends (done, reset, cancelled), the socket closes and the entry goes.
+    struct End {
+      ConnectionTable& connections;
+      Connection& connection;
+      ~End() {
+        connection.timeout->cancel();  // never timed out once it has ended
+        fiber::Scheduler::current()->forget(connection.fd);
+        connections.close(connection.fd);
+      }
+    } end{connections, connection};
+    converse(connection.fd, connection.session, *connection.timeout);
+  });
+}
+
 // Accepts connections until cancelled, a fiber for each. Written out rather than with
 // fiber::accept() to count the herd's empty wakeups, as steps 04-08 do.
 void accept_connections(int listen_fd, ConnectionTable& connections, cache::FdCache& files,
                         http::DateSource& dates, timeout::TimeoutManager& timeouts) {
-  fiber::Scheduler& scheduler = *fiber::Scheduler::current();
   for (bool woken = false;;) {
     int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0 && errno == EAGAIN) {
       if (woken) ++counters.empty_wakeups;  // another worker won
-      scheduler.wait_readable(listen_fd);
+      fiber::wait_readable(listen_fd);
       woken = true;
       continue;
     }
     woken = false;
     if (fd < 0) {
-      if (net::out_of_descriptors(errno)) fiber::sleep_for(net::kAcceptPauseLength);
-      continue;  // EINTR, ECONNABORTED...
+      // EMFILE, ENOBUFS...: the next try would fail alike, so this fiber sleeps (never spins).
+      if (net::accept_error_may_last(errno)) fiber::sleep_for(net::kAcceptPauseLength);
+      continue;  // EINTR, ECONNABORTED...: at once
     }
     ++counters.accepted;
-    Connection& connection = connections.add(std::make_unique<Connection>(fd, files, dates));
-    connection.timeout = timeouts.add([&connection] { connection.fiber->cancel(); });
-    connection.fiber = scheduler.spawn([&connections, &connection] {
-      // However the fiber ends (done, reset, cancelled), the socket closes and the entry goes.
-      struct End {
-        ConnectionTable& connections;
-        Connection& connection;
-        ~End() {
-          connection.timeout->cancel();  // never timed out once it has ended
-          fiber::Scheduler::current()->forget(connection.fd);
-          connections.close(connection.fd);
-        }
-      } end{connections, connection};
-      converse(connection.fd, connection.session, *connection.timeout);
-    });
+    serve(fd, connections, files, dates, timeouts);
   }
 }
 
@@ -185,18 +204,23 @@ void stop_on_signal(int listen_fd, ConnectionTable& connections,
   fiber::drain_connections(connections);
 }
 
-// A worker's life: a scheduler with the acceptor, the fd-cache pruner, the timeout reaper and
-// the stop watcher.
-void run_fibers(int listen_fd, cache::FdCache& files, std::chrono::seconds timeout_period) {
-  fiber::Scheduler scheduler;
+// Serves connections from listen_fd until a stop signal, then lets responses in flight
+// finish (net::Drain).
+void run_event_loop(int listen_fd, cache::FdCache& files, std::chrono::seconds timeout_period) {
   cache::CachedDateSource dates;  // one per worker: formats once a second
   timeout::TimeoutManager timeouts;
   ConnectionTable connections;
+  fiber::Scheduler scheduler;  // its epoll instance is the I/O manager
+  // Registered before any wait: epoll takes EPOLLEXCLUSIVE only when a descriptor is added.
+  if (!scheduler.watch(listen_fd, listener_events())) {
+    std::perror("tenk: epoll");  // a loop that cannot watch its listener would never serve
+    std::exit(1);
+  }
   fiber::FiberPtr acceptor =
       scheduler.spawn([&] { accept_connections(listen_fd, connections, files, dates, timeouts); });
   fiber::FiberPtr pruner = scheduler.spawn([&] {
     for (int wait; (wait = files.milliseconds_until_prune()) >= 0; files.prune_if_due()) {
-      fiber::sleep_for(wait * 1ms);
+      fiber::sleep_for(std::chrono::milliseconds(wait));
     }
   });
   fiber::FiberPtr reaper = scheduler.spawn([&] {
@@ -212,7 +236,7 @@ void run_fibers(int listen_fd, cache::FdCache& files, std::chrono::seconds timeo
 // A worker: a fiber scheduler in a child process. Never returns.
 [[noreturn]] void run_worker(int listen_fd, cache::FdCache& files, const net::Options& options) {
   net::install_stop_signals();  // a stop pipe of its own, not the master's
-  run_fibers(listen_fd, files, std::chrono::seconds(options.timeout_seconds));
+  run_event_loop(listen_fd, files, std::chrono::seconds(options.timeout_seconds));
   if (!options.quiet) {
     std::fprintf(stderr, "worker %d: %lu connections accepted, %lu wakeups found nothing\n",
                  getpid(), counters.accepted, counters.empty_wakeups);

@@ -9,8 +9,16 @@
 // a locked vector plus an eventfd. A connection never leaves its thread, so nothing on the
 // request path is shared: the date cache, fd cache and timeout manager are per thread.
 //
-// Idle timeouts work as in step 10: progress is a complete request, a read of kProgressBytes or
-// a send that moves bytes; each thread's reaper cancels connections idle for a whole period.
+// What counts as progress (as in Warp, against slowloris): a complete request, or a read of at
+// least kProgressBytes; a connection idle between keep-alive requests counts as inactive. While
+// a response is sent, every send() or sendfile() that moves bytes tickles, so a slow client
+// that keeps reading is never cut off, and one that stops reading (a zero window) times out.
+//
+// Trigger mode: connections are registered once, edge-triggered, for input AND output. The
+// fibers call recv() and send() until they say EAGAIN before they park, as edge triggering
+// requires, and epoll_ctl() is never needed again when it switches direction. The listener
+// is edge-triggered too: after a pause, the acceptor simply calls accept() again.
+//
 // What is still wrong: see book/12-conclusion.md.
 #include <sys/socket.h>
 #include <unistd.h>
@@ -45,7 +53,6 @@
 namespace {
 
 using namespace tenk;
-using namespace std::chrono_literals;
 using Action = app::HttpSession::Action;
 
 // One client connection: its socket, its HTTP session and the fiber that serves it.
@@ -62,8 +69,6 @@ struct Connection {
 // A read this large counts as progress even before a request is complete (Warp's threshold):
 // a slowloris client trickling a few bytes at a time never reaches it.
 constexpr ssize_t kProgressBytes = 2048;
-
-using ConnectionTable = net::ConnectionTable<Connection>;
 
 // Sends all of `data`; each send that moves bytes is progress. False when the peer is gone.
 bool send_all(int fd, std::string_view data, int flags, timeout::Handle& timeout) {
@@ -90,7 +95,8 @@ bool send_body(int fd, const app::ResponseBody& body, timeout::Handle& timeout) 
   return true;
 }
 
-// Requests and responses on one connection: step 01's loop, with fiber-blocking calls.
+// Requests and responses on one connection until either side ends it: step 01's loop, with
+// fiber-blocking calls.
 void converse(int fd, app::HttpSession& session, timeout::Handle& timeout) {
   for (;;) {
     switch (session.next()) {
@@ -132,7 +138,10 @@ struct IoThread {
   unsigned long served = 0;  // connections this thread served, printed on exit
 };
 
-// Serves one connection on this thread, in a fiber of its own, until either side ends it.
+using ConnectionTable = net::ConnectionTable<Connection>;
+
+// Serves one connection on this thread, in a fiber of its own, until either side ends it or it
+// times out.
 void serve(int fd, ConnectionTable& connections, cache::FdCache& files, http::DateSource& dates,
            timeout::TimeoutManager& timeouts) {
   Connection& connection = connections.add(std::make_unique<Connection>(fd, files, dates));
@@ -161,8 +170,9 @@ void accept_connections(int listen_fd, std::vector<IoThread>& threads,
   for (;;) {
     int fd = fiber::accept(listen_fd);
     if (fd < 0) {
-      if (net::out_of_descriptors(errno)) fiber::sleep_for(net::kAcceptPauseLength);
-      continue;  // EINTR, ECONNABORTED...
+      // EMFILE, ENOBUFS...: the next try would fail alike, so this fiber sleeps (never spins).
+      if (net::accept_error_may_last(errno)) fiber::sleep_for(net::kAcceptPauseLength);
+      continue;  // EINTR, ECONNABORTED...: at once
     }
     if (next == 0) {
       serve_here(fd);
@@ -173,27 +183,24 @@ void accept_connections(int listen_fd, std::vector<IoThread>& threads,
   }
 }
 
-// Stops this thread on SIGTERM/SIGINT (every thread watches the stop pipe): no new
-// connections, idle ones close now (their fibers are cancelled), the others finish their
-// response, for at most net::kDrainLimit.
-void stop_on_signal(IoThread& self, int listen_fd, ConnectionTable& connections,
+// Stops the thread on SIGTERM/SIGINT: no new connections, idle ones close now (their fibers
+// are cancelled), the others finish their response, for at most net::kDrainLimit.
+void stop_on_signal(int listen_fd, fiber::Handoff& inbox, ConnectionTable& connections,
                     std::initializer_list<fiber::FiberPtr> services) {
   fiber::wait_readable(net::stop_fd());
-  for (const fiber::FiberPtr& service : services) {
-    if (service) service->cancel();
-  }
-  if (listen_fd >= 0) fiber::close(listen_fd);
-  self.inbox.close();
+  for (const fiber::FiberPtr& service : services) service->cancel();
+  if (listen_fd >= 0) fiber::close(listen_fd);  // thread 0's: the others have -1
+  inbox.close();  // the acceptor keeps (and closes) what it would push from now on
   fiber::drain_connections(connections);
 }
 
-// An I/O thread's life, all its own: a scheduler with the inbox receiver, the fd-cache pruner,
-// the timeout reaper, the stop watcher and, on thread 0 only, the acceptor.
-void run_io_thread(std::size_t index, std::vector<IoThread>& threads, int listen_fd,
-                   const net::ServerSetup& server) {
+// Serves connections from listen_fd until a stop signal, then lets responses in flight
+// finish (net::Drain): one I/O thread, with everything it uses of its own.
+void run_event_loop(std::size_t index, std::vector<IoThread>& threads, int listen_fd,
+                    const net::ServerSetup& server) {
   IoThread& self = threads[index];
   fiber::Scheduler& scheduler = self.scheduler;
-  cache::CachedDateSource dates;
+  cache::CachedDateSource dates;  // one per thread: formats once a second
   cache::FdCache files(server.root_fd, std::chrono::seconds(server.options.fd_cache_seconds),
                        cache::capacity_per_cache(server.options.fd_cache_max, threads.size()));
   timeout::TimeoutManager timeouts;
@@ -202,26 +209,25 @@ void run_io_thread(std::size_t index, std::vector<IoThread>& threads, int listen
     ++self.served;
     serve(fd, connections, files, dates, timeouts);
   };
-  fiber::FiberPtr acceptor =  // thread 0 only
-      index == 0 ? scheduler.spawn([&] { accept_connections(listen_fd, threads, serve_here); })
-                 : nullptr;
-  fiber::FiberPtr receiver = scheduler.spawn([&] {
+  // Where this thread's connections come from: the listener on thread 0, the inbox elsewhere.
+  fiber::FiberPtr intake = scheduler.spawn([&] {
+    if (index == 0) return accept_connections(listen_fd, threads, serve_here);
     for (;;) std::ranges::for_each(self.inbox.receive(), serve_here);
   });
   fiber::FiberPtr pruner = scheduler.spawn([&] {
     for (int wait; (wait = files.milliseconds_until_prune()) >= 0; files.prune_if_due()) {
-      fiber::sleep_for(wait * 1ms);
+      fiber::sleep_for(std::chrono::milliseconds(wait));
     }
   });
+  const std::chrono::seconds timeout_period(server.options.timeout_seconds);
   fiber::FiberPtr reaper = scheduler.spawn([&] {
     for (;;) {
-      fiber::sleep_for(std::chrono::seconds(server.options.timeout_seconds));
+      fiber::sleep_for(timeout_period);
       timeouts.sweep();  // idle for a whole period: cancelled
     }
   });
   scheduler.spawn([&] {
-    stop_on_signal(self, index == 0 ? listen_fd : -1, connections,
-                   {acceptor, receiver, pruner, reaper});
+    stop_on_signal(index == 0 ? listen_fd : -1, self.inbox, connections, {intake, pruner, reaper});
   });
   scheduler.run();  // until every fiber has ended
 }
@@ -238,9 +244,9 @@ int main(int argc, char** argv) {
   net::announce_listening(server.options, server.listen_fd);
   std::vector<std::thread> others;
   for (std::size_t i = 1; i < count; ++i) {
-    others.emplace_back(run_io_thread, i, std::ref(threads), server.listen_fd, std::cref(server));
+    others.emplace_back(run_event_loop, i, std::ref(threads), server.listen_fd, std::cref(server));
   }
-  run_io_thread(0, threads, server.listen_fd, server);  // thread 0 is the main thread
+  run_event_loop(0, threads, server.listen_fd, server);  // thread 0 is the main thread
   for (std::thread& thread : others) thread.join();
   if (!server.options.quiet) {
     for (std::size_t i = 0; i < count; ++i) {

@@ -32,7 +32,7 @@ std::optional<int> decode_wait_status(int status) {
 }
 
 pid_t spawn(const std::string& binary, const std::vector<std::string>& args, long nofile,
-            int* stdout_fd, int* stderr_fd) {
+            const std::vector<std::string>& env, int* stdout_fd, int* stderr_fd) {
   int out[2], err[2];
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return -1;
   pid_t pid = fork();
@@ -43,6 +43,8 @@ pid_t spawn(const std::string& binary, const std::vector<std::string>& args, lon
       rlimit limit{static_cast<rlim_t>(nofile), static_cast<rlim_t>(nofile)};
       setrlimit(RLIMIT_NOFILE, &limit);
     }
+    // putenv() keeps the string itself, which lives in this process until execv().
+    for (const std::string& entry : env) putenv(const_cast<char*>(entry.c_str()));
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(binary.c_str()));
     for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
@@ -174,7 +176,8 @@ std::vector<pid_t> tree_by_scanning_proc(pid_t root) {
 }  // namespace
 
 ServerProcess::ServerProcess(const Launch& launch) {
-  pid_ = spawn(launch.binary, launch.args, launch.open_files_limit, &stdout_fd_, &stderr_fd_);
+  pid_ = spawn(launch.binary, launch.args, launch.open_files_limit, launch.env, &stdout_fd_,
+               &stderr_fd_);
   if (pid_ < 0) return;
   // Read stdout byte by byte until the first newline, with a deadline.
   auto deadline = Clock::now() + std::chrono::seconds(10);
@@ -274,7 +277,7 @@ std::string ServerProcess::drain_stderr() {
 std::pair<int, std::string> run_to_exit(const std::string& binary,
                                         const std::vector<std::string>& args) {
   int out = -1, err = -1;
-  pid_t pid = spawn(binary, args, 0, &out, &err);
+  pid_t pid = spawn(binary, args, 0, {}, &out, &err);
   int status = 0;
   waitpid(pid, &status, 0);
   std::string text;

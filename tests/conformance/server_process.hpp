@@ -21,6 +21,7 @@ class ServerProcess {
     std::string binary;             // path of the executable
     std::vector<std::string> args;  // flags after the binary name
     long open_files_limit = 0;      // RLIMIT_NOFILE for the child (soft and hard); 0 = inherit
+    std::vector<std::string> env;   // NAME=VALUE entries added to the inherited environment
   };
 
   // Starts the server and waits (up to 10 s) for "listening on http://ADDR:PORT/".
