@@ -389,6 +389,8 @@ def measure_scaling(ctx, spec_of, report):
     plan = placements(os.sched_getaffinity(0))
     if not plan:
         return [], [], {}, ["scaling: not run: it needs at least two CPUs"]
+    if not spec_of:
+        return [], [], {}, [f"scaling: not run: it models {', '.join(SCALING_SERVERS)}, none of which is in this run"]
     rows, thread_rows, notes = [], [], []
     for repeat in range(1, scaling_repeats(ctx) + 1):
         for name in SCALING_SCENARIOS:
