@@ -132,10 +132,10 @@ def measure_herd(ctx, spec):
                  wakeup even alone, so EAGAIN per connection is at least 1 / (connections per
                  wakeup); futile wakeups per connection is the herd.
 
-    With TENK_EPOLLEXCLUSIVE=0 and 1 for the prefork steps (steps 09-10 do not read it: both runs
-    are the same there). The workers are not pinned: a worker woken for nothing is one that ran
-    on another core while its sibling took the connection. Returns (rows, notes); no rows for a
-    step without --workers or --threads."""
+    With TENK_EPOLLEXCLUSIVE=0 and 1 for the prefork steps (04-10; runs made before 09 and 10 read
+    it measured the same configuration twice there). The workers are not pinned: a worker woken
+    for nothing is one that ran on another core while its sibling took the connection. Returns
+    (rows, notes); no rows for a step without --workers or --threads."""
     rows, notes = [], []
     for flag, exclusive in herd_configs(spec):
         launch = {"workers": HERD_PARALLEL} if flag == "--workers" else {"threads": HERD_PARALLEL}
