@@ -67,7 +67,7 @@ from pathlib import Path
 
 from .client import error_total, run_loadgen
 from .config import HERD_RUN, Scenario
-from .plots import block, draw, figure, gp_str, gp_value, subtitle
+from .plots import block, draw, figure, gp_str, gp_value
 from .procfs import cpu_between, cpu_snapshot
 from .servers import ServerStartError, start_server
 from .studies import HERD_FIELDS, WORKER_LINE, herd_run_strace
@@ -601,6 +601,9 @@ def validation(rows, inputs):
 # The figure
 # ---------------------------------------------------------------------------------------------
 
+# The y axis (req/s, logarithmic): 1-2-5 steps, read as numbers rather than powers of two.
+Y_TICS = [("10k", 1e4), ("20k", 2e4), ("50k", 5e4), ("100k", 1e5), ("200k", 2e5), ("500k", 5e5), ("1M", 1e6),
+          ("2M", 2e6), ("5M", 5e6), ("10M", 1e7)]
 SERVER_COLORS = {"04_prefork": "#1f77b4", "11_parallel_io_managers": "#d62728", "nginx": "#009e73"}
 
 
@@ -652,8 +655,9 @@ def scaling_plot(sub, rows, inputs, cores=tuple(range(1, 65))):
         title = scenario + (" (1000 keep-alive connections)" if scenario == "seed"
                             else " (a new connection per request)")
         body += [f"set title {gp_str(title)} font SMALL",
-                 "set logscale xy 2", "set xrange [0.9:70]", "set xtics (1, 2, 4, 8, 16, 32, 64)",
-                 "set format y '%.0s%c'", "set grid xtics ytics", "set xlabel 'cores (= workers or I/O threads)'",
+                 "set logscale x 2", "set logscale y 10", "set xrange [0.9:70]", "set xtics (1, 2, 4, 8, 16, 32, 64)",
+                 "set ytics (" + ", ".join(f"'{label}' {value:g}" for label, value in Y_TICS) + ")",
+                 "set grid xtics ytics", "set xlabel 'cores (= workers or I/O threads)'",
                  "set ylabel 'requests per second'",
                  "set key top left reverse Left opaque font SMALL",
                  "plot " + ", \\\n     ".join(bands + items) if items else "plot [1:64] [1:2] NaN notitle"]
@@ -739,7 +743,9 @@ def write_scaling(ctx, rows, thread_rows, extra, write_csv):
     write_csv(ctx.out / "scaling_wakeup.csv", extra.get("wakeup_rows") or [], WAKEUP_FIELDS)
     write_csv(ctx.out / "scaling_nginx_herd.csv", extra.get("nginx_herd_rows") or [], HERD_FIELDS)
     (ctx.out / "scaling.md").write_text(scaling_md(inputs, preds, checks, extra, wakeup_ns(extra.get("wakeup_rows"))))
-    sub = subtitle(ctx).split(" · servers on")[0] + " · 1 thread: server CPU 0, loadgen 1; 2: both on 0-1"
+    cpu = re.sub(r"\((R|TM)\)| Processor| CPU", "", ctx.machine["cpu"])  # "Intel Xeon": the line fits
+    sub = (f"run {ctx.out.name} · {ctx.machine['cores']} cores, {cpu}, Linux {ctx.machine['kernel']} · "
+           "1 thread: server on CPU 0, loadgen on 1; 2: both on 0-1")
     script = scaling_plot(sub, rows, inputs)
     if script:
         draw(ctx, {"scaling": script})

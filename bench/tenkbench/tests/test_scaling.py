@@ -243,7 +243,8 @@ class Files(unittest.TestCase):
         self.assertIn("set output 'scaling.svg'", script)
         self.assertIn("set output 'scaling.png'", script)
         self.assertIn("set multiplot layout 1,2", script)
-        self.assertIn("set logscale xy 2", script)
+        self.assertIn("set logscale x 2", script)
+        self.assertIn("set ytics ('10k' 10000, '20k' 20000, '50k' 50000, '100k' 100000", script)
         self.assertIn("04, every worker woken", script)  # the herd's ceiling, close only
         self.assertEqual(script.count("04, every worker woken"), 2)  # once per terminal
         self.assertIn("$p1s0m << EOD\n1 80000 100000\n2 50000 166667\nEOD", script)  # measured, capacity

@@ -489,16 +489,17 @@ EOD
 set terminal svg size 800,450 dynamic noenhanced font 'sans,11' background '#ffffff'
 set output 'scaling.svg'
 reset
-TITLE = "Requests per second at 1-64 cores: the model, and the points measured at 1 and 2\nline: the model, δ as measured at 2 (shaded: down to δ = 0) · filled: measured req/s · open: cores / CPU per request\nrun scaling-20261204-vm · 2 cores, Intel(R) Xeon(R) Processor, Linux 6.18.44-fc-v1252 · 1 thread: server CPU 0, loadgen 1; 2: both on 0-1"
+TITLE = "Requests per second at 1-64 cores: the model, and the points measured at 1 and 2\nline: the model, δ as measured at 2 (shaded: down to δ = 0) · filled: measured req/s · open: cores / CPU per request\nrun scaling-20261204-vm · 2 cores, Intel Xeon, Linux 6.18.44-fc-v1252 · 1 thread: server on CPU 0, loadgen on 1; 2: both on 0-1"
 SMALL = ",8"
 set datafile missing '?'
 
 set multiplot layout 1,2 title TITLE margins 0.08,0.97,0.13,0.80 spacing 0.08
 set title "seed (1000 keep-alive connections)" font SMALL
-set logscale xy 2
+set logscale x 2
+set logscale y 10
 set xrange [0.9:70]
 set xtics (1, 2, 4, 8, 16, 32, 64)
-set format y '%.0s%c'
+set ytics ('10k' 10000, '20k' 20000, '50k' 50000, '100k' 100000, '200k' 200000, '500k' 500000, '1M' 1e+06, '2M' 2e+06, '5M' 5e+06, '10M' 1e+07)
 set grid xtics ytics
 set xlabel 'cores (= workers or I/O threads)'
 set ylabel 'requests per second'
@@ -516,10 +517,11 @@ plot $p0s0 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc r
      $p0s2m using 1:2 with points pt 7 ps 1.2 lc rgb '#009e73' notitle, \
      $p0s2m using 1:3 with points pt 6 ps 1.4 lc rgb '#009e73' notitle
 set title "close (a new connection per request)" font SMALL
-set logscale xy 2
+set logscale x 2
+set logscale y 10
 set xrange [0.9:70]
 set xtics (1, 2, 4, 8, 16, 32, 64)
-set format y '%.0s%c'
+set ytics ('10k' 10000, '20k' 20000, '50k' 50000, '100k' 100000, '200k' 200000, '500k' 500000, '1M' 1e+06, '2M' 2e+06, '5M' 5e+06, '10M' 1e+07)
 set grid xtics ytics
 set xlabel 'cores (= workers or I/O threads)'
 set ylabel 'requests per second'
@@ -543,16 +545,17 @@ unset output
 set terminal pngcairo size 1600,900 noenhanced font 'sans,18' background '#ffffff'
 set output 'scaling.png'
 reset
-TITLE = "Requests per second at 1-64 cores: the model, and the points measured at 1 and 2\nline: the model, δ as measured at 2 (shaded: down to δ = 0) · filled: measured req/s · open: cores / CPU per request\nrun scaling-20261204-vm · 2 cores, Intel(R) Xeon(R) Processor, Linux 6.18.44-fc-v1252 · 1 thread: server CPU 0, loadgen 1; 2: both on 0-1"
+TITLE = "Requests per second at 1-64 cores: the model, and the points measured at 1 and 2\nline: the model, δ as measured at 2 (shaded: down to δ = 0) · filled: measured req/s · open: cores / CPU per request\nrun scaling-20261204-vm · 2 cores, Intel Xeon, Linux 6.18.44-fc-v1252 · 1 thread: server on CPU 0, loadgen on 1; 2: both on 0-1"
 SMALL = ",13"
 set datafile missing '?'
 
 set multiplot layout 1,2 title TITLE margins 0.08,0.97,0.13,0.80 spacing 0.08
 set title "seed (1000 keep-alive connections)" font SMALL
-set logscale xy 2
+set logscale x 2
+set logscale y 10
 set xrange [0.9:70]
 set xtics (1, 2, 4, 8, 16, 32, 64)
-set format y '%.0s%c'
+set ytics ('10k' 10000, '20k' 20000, '50k' 50000, '100k' 100000, '200k' 200000, '500k' 500000, '1M' 1e+06, '2M' 2e+06, '5M' 5e+06, '10M' 1e+07)
 set grid xtics ytics
 set xlabel 'cores (= workers or I/O threads)'
 set ylabel 'requests per second'
@@ -570,10 +573,11 @@ plot $p0s0 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc r
      $p0s2m using 1:2 with points pt 7 ps 1.2 lc rgb '#009e73' notitle, \
      $p0s2m using 1:3 with points pt 6 ps 1.4 lc rgb '#009e73' notitle
 set title "close (a new connection per request)" font SMALL
-set logscale xy 2
+set logscale x 2
+set logscale y 10
 set xrange [0.9:70]
 set xtics (1, 2, 4, 8, 16, 32, 64)
-set format y '%.0s%c'
+set ytics ('10k' 10000, '20k' 20000, '50k' 50000, '100k' 100000, '200k' 200000, '500k' 500000, '1M' 1e+06, '2M' 2e+06, '5M' 5e+06, '10M' 1e+07)
 set grid xtics ytics
 set xlabel 'cores (= workers or I/O threads)'
 set ylabel 'requests per second'
