@@ -130,6 +130,14 @@ class Inputs(unittest.TestCase):
         self.assertAlmostEqual(seed.acceptor_ns, 150.0)  # per connection × 1000 / 10,000 requests
         self.assertIsNone(p.latency_cap_rps)
 
+    def test_a_bigger_machine_takes_delta_from_the_dedicated_placement(self):
+        rows = [run("nginx", "seed", 1, "dedicated", cpu_ns_per_request=10_000.0),
+                run("nginx", "seed", 2, "dedicated", cpu_ns_per_request=10_500.0),
+                run("nginx", "seed", 4, "dedicated", cpu_ns_per_request=11_000.0)]
+        inputs = scaling.model_inputs(rows)
+        self.assertEqual(inputs[("nginx", "seed")].delta_ns, 500.0)
+        self.assertEqual([t for t, _, _ in scaling.measured_points(rows, "nginx", "seed")], [1, 2, 4])
+
     def test_a_server_that_waited_gets_the_latency_cap(self):
         rows = [run("04_prefork", "seed", 1, "dedicated", cpu_ns_per_request=6_500.0, rps=22_000.0, p50_us=44_000.0)]
         inputs = scaling.model_inputs(rows)
