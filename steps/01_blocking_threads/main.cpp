@@ -151,9 +151,10 @@ int main(int argc, char** argv) {
   while (wait_for_connection(listen_fd)) {
     int fd = accept(listen_fd, nullptr, nullptr);
     if (fd < 0) {
-      // Out of descriptors: the pending connection stays in the backlog. Retrying at once
-      // would spin the CPU, so wait a little (or until a stop) for connections to close.
-      if (net::out_of_descriptors(errno)) net::sleep_unless_stopped(net::kAcceptPauseLength);
+      // Out of descriptors, or another error that may last (ENOBUFS, ENOMEM...): the pending
+      // connection stays in the backlog. Retrying at once would spin the CPU, so wait a little
+      // (or until a stop) for connections to close or memory to free up.
+      if (net::accept_error_may_last(errno)) net::sleep_unless_stopped(net::kAcceptPauseLength);
       continue;  // EAGAIN (someone reset before we accepted), EINTR, ECONNABORTED...
     }
     registry.add(fd);

@@ -125,12 +125,13 @@ bool watch(int epoll_fd, int fd, std::uint32_t events) {
 
 using ConnectionTable = net::ConnectionTable<Connection>;
 
-// Accepts every pending connection. Returns false when out of descriptors (EMFILE/ENFILE).
+// Accepts every pending connection. Returns false after an error that may last (EMFILE,
+// ENOBUFS...: net::accept_error_may_last), for the loop to pause accepting.
 bool accept_connections(int listen_fd, int epoll_fd, ConnectionTable& connections,
                         app::FileOpener& files, http::DateSource& dates) {
   for (;;) {
     int fd = accept(listen_fd, nullptr, nullptr);
-    if (fd < 0) return !net::out_of_descriptors(errno);  // EAGAIN: all accepted
+    if (fd < 0) return !net::accept_error_may_last(errno);  // EAGAIN: all accepted
     // Two more system calls per connection to make it non-blocking; step 05 folds them into
     // accept4().
     int flags = fcntl(fd, F_GETFL);

@@ -161,13 +161,14 @@ bool watch(int epoll_fd, int fd, std::uint32_t events) {
 
 using ConnectionTable = net::ConnectionTable<Connection>;
 
-// Accepts every pending connection. Returns false when out of descriptors (EMFILE/ENFILE).
+// Accepts every pending connection. Returns false after an error that may last (EMFILE,
+// ENOBUFS...: net::accept_error_may_last), for the loop to pause accepting.
 bool accept_connections(int listen_fd, int epoll_fd, ConnectionTable& connections,
                         app::FileOpener& files, http::DateSource& dates) {
   for (bool first = true;; first = false) {
     int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0 && errno == EAGAIN && first) ++counters.empty_wakeups;  // another worker won
-    if (fd < 0) return !net::out_of_descriptors(errno);                // EAGAIN: all accepted
+    if (fd < 0) return !net::accept_error_may_last(errno);             // EAGAIN: all accepted
     ++counters.accepted;
     connections.add(std::make_unique<Connection>(fd, files, dates));
     if (!watch(epoll_fd, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)) {

@@ -62,13 +62,6 @@ bool has_input(const Client& client) {
 }
 
 TEST_P(Conformance, APersistentAcceptErrorNeitherSpinsNorStalls) {
-  // Steps 01-08 still accept again at once after any error but EMFILE/ENFILE: they keep serving,
-  // but spin a core for as long as the error lasts (a whole second of CPU per second, measured
-  // when this case was written). Skipped there, saying so, until their accept loops pause on
-  // every error that may last, as 09-11 do (net::accept_error_may_last).
-  if (std::string_view(GetParam().label) < "step09") {
-    GTEST_SKIP() << GetParam().binary << " still spins on a lasting accept error (pending)";
-  }
   AcceptFault fault;
   ServerProcess::Launch launch;
   launch.binary = binary_path(GetParam());
