@@ -7,7 +7,7 @@
 // it has, and it must accept again once the error is gone (DESIGN §3, "Out of descriptors", holds
 // for every persistent accept error).
 //
-// The fault comes from libtenk_accept_fault_shim.so (accept_fault_shim.cpp), loaded into the step
+// The fault comes from libtenk_fault_shim.so (fault_shim.cpp), loaded into the step
 // with LD_PRELOAD: while a file exists, every accept() and accept4() fails with ENOBUFS.
 #include <dirent.h>
 #include <poll.h>
@@ -33,16 +33,16 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// The shim's switch: accept fails while the file exists. Removed on destruction, so a failed
-// assertion cannot leave the fault on.
-class AcceptFault {
+// One of the shim's switches: its fault is on while the file exists. Removed on destruction, so
+// a failed assertion cannot leave the fault on.
+class FaultSwitch {
  public:
-  AcceptFault() {
-    char pattern[] = "/tmp/tenk-accept-fault-XXXXXX";
+  FaultSwitch() {
+    char pattern[] = "/tmp/tenk-fault-XXXXXX";
     directory_ = mkdtemp(pattern);
     path_ = directory_ + "/on";
   }
-  ~AcceptFault() {
+  ~FaultSwitch() {
     end();
     rmdir(directory_.c_str());
   }
@@ -55,6 +55,20 @@ class AcceptFault {
   std::string path_;
 };
 
+// The step under test with the shim preloaded and one of its switches named: `fault_variable` is
+// "TENK_ACCEPT_FAULT_FILE=PATH" or "TENK_EPOLL_FAULT_FILE=PATH".
+ServerProcess::Launch with_fault_shim(const StepTraits& step, const std::string& fault_variable) {
+  ServerProcess::Launch launch;
+  launch.binary = binary_path(step);
+  launch.args = {"--port", "0", "--root", DocumentRoot::get().root, "--quiet"};
+  launch.env = {std::string("LD_PRELOAD=") + TENK_FAULT_SHIM, fault_variable};
+  // A sanitizer build refuses to start when another library is preloaded before its runtime.
+  const char* asan_options = std::getenv("ASAN_OPTIONS");
+  launch.env.push_back(std::string("ASAN_OPTIONS=") + (asan_options ? asan_options : "") +
+                       ":verify_asan_link_order=0");
+  return launch;
+}
+
 // True when `client` has bytes (or an end of stream) to read right now.
 bool has_input(const Client& client) {
   pollfd ready{client.fd(), POLLIN, 0};
@@ -62,17 +76,8 @@ bool has_input(const Client& client) {
 }
 
 TEST_P(Conformance, APersistentAcceptErrorNeitherSpinsNorStalls) {
-  AcceptFault fault;
-  ServerProcess::Launch launch;
-  launch.binary = binary_path(GetParam());
-  launch.args = {"--port", "0", "--root", DocumentRoot::get().root, "--quiet"};
-  launch.env = {std::string("LD_PRELOAD=") + TENK_ACCEPT_FAULT_SHIM,
-                "TENK_ACCEPT_FAULT_FILE=" + fault.path()};
-  // A sanitizer build refuses to start when another library is preloaded before its runtime.
-  const char* asan_options = std::getenv("ASAN_OPTIONS");
-  launch.env.push_back(std::string("ASAN_OPTIONS=") + (asan_options ? asan_options : "") +
-                       ":verify_asan_link_order=0");
-  ServerProcess server(launch);
+  FaultSwitch fault;
+  ServerProcess server(with_fault_shim(GetParam(), "TENK_ACCEPT_FAULT_FILE=" + fault.path()));
   const std::uint16_t port = server.port();
   ASSERT_NE(port, 0) << server.drain_stderr();
 
@@ -104,6 +109,32 @@ TEST_P(Conformance, APersistentAcceptErrorNeitherSpinsNorStalls) {
   fault.end();  // the next retry accepts `late`
   Response late_response = late.read_response();
   EXPECT_EQ(late_response.status, 200) << "the connection left in the backlog is never served";
+  EXPECT_EQ(round_trip(port, get_request("/hello.txt")).status, 200);
+  EXPECT_EQ(server.stop(SIGTERM, seconds(6)), 0);
+}
+
+TEST_P(Conformance, AConnectionEpollRefusesToWatchIsClosedNotForgotten) {
+  if (std::string_view(GetParam().label) < "step03") {
+    GTEST_SKIP() << GetParam().binary << " does not use epoll";
+  }
+  FaultSwitch fault;
+  ServerProcess server(with_fault_shim(GetParam(), "TENK_EPOLL_FAULT_FILE=" + fault.path()));
+  const std::uint16_t port = server.port();
+  ASSERT_NE(port, 0) << server.drain_stderr();
+  Client kept(port);  // watched before the fault
+  ASSERT_TRUE(kept.send(get_request("/hello.txt")));
+  ASSERT_EQ(kept.read_response().status, 200);
+  std::this_thread::sleep_for(milliseconds(100));  // a fiber step watches it at its next wait
+
+  fault.begin();
+  Client refused(port);
+  ASSERT_TRUE(refused.connected());
+  EXPECT_TRUE(refused.closed_by_server(milliseconds(2000)))
+      << "a connection epoll refused to watch is left open, and nobody will ever serve it";
+  ASSERT_TRUE(kept.send(get_request("/hello.txt")));
+  EXPECT_EQ(kept.read_response().status, 200) << "the connections watched before stop";
+
+  fault.end();
   EXPECT_EQ(round_trip(port, get_request("/hello.txt")).status, 200);
   EXPECT_EQ(server.stop(SIGTERM, seconds(6)), 0);
 }
