@@ -375,6 +375,18 @@ int decode_target_path(std::string_view path, std::string& out) {
 
     const std::size_t segment_start = out.size();
     while (i < path.size() && path[i] != '/') {
+      // A run of plain bytes is copied in one append (most paths have no escape at all); an
+      // escape is decoded on its own.
+      std::size_t run_end = i;
+      while (run_end < path.size() && path[run_end] != '/' && path[run_end] != '%' &&
+             path[run_end] != '\0') {
+        ++run_end;
+      }
+      if (run_end > i) {
+        out.append(path.data() + i, run_end - i);
+        i = run_end;
+        continue;
+      }
       auto c = static_cast<unsigned char>(path[i]);
       if (c == '%') {
         if (path.size() - i < 3) return 400;  // "%" or "%4" at the end
