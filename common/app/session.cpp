@@ -53,15 +53,9 @@ class WorkspacePool {
     return workspace;
   }
 
-  // Every workspace comes back through here, whichever way its session ended: idle between
-  // requests, or destroyed in the middle of a response (a client that reset, a send that
-  // failed), when sent() never ran. So this is the one place that makes it clean: the next
-  // session on this thread must not inherit a half-written reply (a Content-Range, a Location,
-  // a 304's missing Content-Length). The caller has released the reply's file.
+  // `workspace` must be clean: its reply reset (see ~HttpSession).
   void give_back(std::unique_ptr<HttpSession::Workspace> workspace) {
-    if (free_.size() >= kMaxFree) return;
-    workspace->reply.reset();
-    free_.push_back(std::move(workspace));
+    if (free_.size() < kMaxFree) free_.push_back(std::move(workspace));
   }
 
  private:
@@ -94,7 +88,14 @@ HttpSession::HttpSession(FileOpener& files, http::DateSource& dates)
 
 HttpSession::~HttpSession() {
   release_file();
-  if (workspace_) workspace_pool.give_back(std::move(workspace_));
+  if (!workspace_) return;
+  // A workspace goes back to the pool on two paths. From receive_would_block() it is clean: the
+  // session is idle, so sent() has reset the reply. Here it may not be: a session destroyed in
+  // the middle of a response (its client reset, a send failed) never called sent(). So this is
+  // the one place that cleans it, for every step: the next session on this thread must not
+  // inherit a half-written reply (a Content-Range, a Location, a 304's missing Content-Length).
+  workspace_->reply.reset();
+  workspace_pool.give_back(std::move(workspace_));
 }
 
 void HttpSession::release_file() {
