@@ -65,6 +65,8 @@ void Reply::reset() {
   body = ResponseBody{};
   file = OpenFile{};
   location.clear();  // keeps its capacity; the char buffers are overwritten before each use
+  prepared.reset();
+  prepared_head_length = 0;
 }
 
 }  // namespace tenk::app

@@ -6,7 +6,9 @@
 
 #include <sys/stat.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -42,8 +44,31 @@ struct Reply {
   char content_range[64];
   std::string location;  // 301 only (allocates; not on the hot path)
 
+  // Step 12: the whole response prepared ahead by a PreparedResponses (its header, Date
+  // current, then the body when it is kept in memory), instead of `head`. Shared with the
+  // cache, so that the bytes outlive a cache entry dropped while a slow response still sends
+  // them. `body` says what follows the prepared bytes: nothing when the body is in them, or the
+  // file.
+  std::shared_ptr<const std::string> prepared;
+  std::size_t prepared_head_length = 0;  // the header's share of *prepared
+
   // Back to an empty reply, keeping the storage. Does not release `file`.
   void reset();
+};
+
+// Whole 200 responses prepared ahead, for the plain GET and HEAD most requests are (step 12's
+// response cache, cache/response_cache.hpp). The session asks only for a request that nothing
+// can change the answer to: HTTP/1.1, keep-alive, no body, no conditional, no range.
+class PreparedResponses {
+ public:
+  virtual ~PreparedResponses() = default;
+
+  // Fills `out` (empty, as for reply_with_file) with the prepared 200 for `relative_path`
+  // (from decode_target_path), its Date set to `date`, and returns true; or returns false and
+  // leaves `out` empty: nothing prepared (not a regular file, changed, the cache full...), and
+  // the caller answers the usual way. A prepared body that is not in memory comes as an open
+  // file in out.file, which the caller releases through its FileOpener as usual.
+  virtual bool find(const std::string& relative_path, std::string_view date, Reply& out) = 0;
 };
 
 // An error reply: a short text/plain body naming the status ("404 Not Found\n", the words of

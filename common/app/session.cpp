@@ -83,8 +83,8 @@ bool closes_connection(int status) {
 
 }  // namespace
 
-HttpSession::HttpSession(FileOpener& files, http::DateSource& dates)
-    : files_(files), dates_(dates) {}
+HttpSession::HttpSession(FileOpener& files, http::DateSource& dates, PreparedResponses* prepared)
+    : files_(files), dates_(dates), prepared_(prepared) {}
 
 HttpSession::~HttpSession() {
   release_file();
@@ -142,7 +142,7 @@ bool HttpSession::idle() const {
 }
 
 std::string_view HttpSession::header() const {
-  return interim_ ? http::kContinueResponse : std::string_view(workspace_->header);
+  return interim_ ? http::kContinueResponse : header_out_;
 }
 
 const ResponseBody& HttpSession::body() const {
@@ -232,7 +232,11 @@ HttpSession::Action HttpSession::answer_request() {
       reply_with_error(405, reply, "POST");
     }
   } else if (request.method == Method::Get || request.method == Method::Head) {
-    reply_with_file(request, workspace.path, files_, workspace.scratch, reply);
+    // A plain request may take a response prepared ahead (step 12); any other, the usual path.
+    if (prepared_ == nullptr || !plain(request) ||
+        !prepared_->find(workspace.path, dates_.now(), reply)) {
+      reply_with_file(request, workspace.path, files_, workspace.scratch, reply);
+    }
   } else {
     reply_with_error(405, reply, "GET, HEAD");
   }
@@ -256,6 +260,12 @@ HttpSession::Action HttpSession::answer_request() {
   return next();
 }
 
+bool HttpSession::plain(const http::Request& request) const {
+  return request.framing == http::BodyFraming::None && keep_alive_ && !http10_ &&
+         request.if_none_match.empty() && request.if_modified_since.empty() &&
+         request.range.empty();
+}
+
 HttpSession::Action HttpSession::respond(int error_status) {
   Reply& reply = workspace_->reply;
   if (error_status != 0) {
@@ -266,6 +276,18 @@ HttpSession::Action HttpSession::respond(int error_status) {
   }
   const bool close_after = !keep_alive_ || stopping_;  // this response is the last one
   if (close_after) phase_ = Phase::Closed;
+
+  if (reply.prepared) {
+    // Composed ahead, Date included. Only a plain request (keep-alive, asked before any stop)
+    // gets one, so close_after is false and no Connection header is missing. HEAD gets the
+    // header part only; GET gets the whole prepared bytes, body included when it is in them.
+    const std::string& prepared = *reply.prepared;
+    header_out_ = head_request_ ? std::string_view(prepared).substr(0, reply.prepared_head_length)
+                                : std::string_view(prepared);
+    if (head_request_) reply.body = ResponseBody{};
+    responding_ = true;
+    return Action::Respond;
+  }
 
   http::ResponseHead& head = reply.head;
   head.date = dates_.now();
@@ -278,6 +300,7 @@ HttpSession::Action HttpSession::respond(int error_status) {
   std::string& header = workspace_->header;
   header.resize(http::composed_length(head));
   http::compose(head, header.data());
+  header_out_ = header;
   responding_ = true;
   return Action::Respond;
 }

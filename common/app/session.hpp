@@ -42,7 +42,9 @@ class HttpSession {
   static constexpr std::size_t kReceiveBufferSize =
       http::kMaxRequestLine + http::kMaxHeaderBytes + 1024;
 
-  HttpSession(FileOpener& files, http::DateSource& dates);
+  // `prepared` (step 12's response cache, or null) answers the plain GETs and HEADs it can;
+  // `files` and the usual path answer the rest.
+  HttpSession(FileOpener& files, http::DateSource& dates, PreparedResponses* prepared = nullptr);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -94,6 +96,10 @@ class HttpSession {
   enum class Phase : unsigned char { Head, Body, Closed };
 
   Action answer_request();  // after a complete head: choose the reply
+  // Nothing in the request can change the answer (no body, no conditional, no range), and the
+  // answer needs no Connection header (HTTP/1.1 keep-alive, no stop): what a prepared
+  // response may answer.
+  bool plain(const http::Request& request) const;
   // Composes the header for the reply. A non-zero error_status first replaces the reply with
   // that error.
   Action respond(int error_status);
@@ -103,6 +109,7 @@ class HttpSession {
 
   FileOpener& files_;
   http::DateSource& dates_;
+  PreparedResponses* prepared_;
 
   std::unique_ptr<Workspace> workspace_;  // null while idle (see receive_would_block)
   std::size_t begin_ = 0;                 // first unconsumed byte of the receive buffer
@@ -113,14 +120,15 @@ class HttpSession {
   http::BodyDecoder body_;
   std::string echo_body_;  // POST /echo only; released after its response
 
-  bool responding_ = false;    // a Respond is out and sent() has not been called
-  bool interim_ = false;       // the response out is "100 Continue"
-  bool echo_ = false;          // the current request is POST /echo: its body is the reply
-  bool keep_alive_ = true;     // the current request allows another after it
-  bool http10_ = false;        // the current request is HTTP/1.0 (echo "Connection: keep-alive")
-  bool head_request_ = false;  // the current request is HEAD: send the head only
-  bool peer_closed_ = false;   // no more input will arrive
-  bool stopping_ = false;      // stop() was called
+  std::string_view header_out_;  // what header() returns: the composed or the prepared head
+  bool responding_ = false;      // a Respond is out and sent() has not been called
+  bool interim_ = false;         // the response out is "100 Continue"
+  bool echo_ = false;            // the current request is POST /echo: its body is the reply
+  bool keep_alive_ = true;       // the current request allows another after it
+  bool http10_ = false;          // the current request is HTTP/1.0 (echo "Connection: keep-alive")
+  bool head_request_ = false;    // the current request is HEAD: send the head only
+  bool peer_closed_ = false;     // no more input will arrive
+  bool stopping_ = false;        // stop() was called
 };
 
 }  // namespace tenk::app

@@ -92,7 +92,9 @@ void FdCache::prune() {
   for (auto it = entries_.begin(); it != entries_.end();) {
     auto current = it++;  // close_entry() erases `current`; `it` stays valid
     Entry& entry = current->second;
-    if (!entry.retired && changed_on_disk(current->first, entry)) entry.retired = true;
+    if (!entry.retired && changed_on_disk(root_fd_, current->first, entry.file.info)) {
+      entry.retired = true;
+    }
     if (entry.in_use > 0) {
       entry.active = false;  // a response still reads it: never closed under it
       continue;
@@ -105,18 +107,19 @@ void FdCache::prune() {
   }
 }
 
-bool FdCache::changed_on_disk(const std::string& path, const Entry& entry) const {
-  // The path as it resolves now against what was opened. A path that no longer resolves, or
-  // resolves to another file (a rename over it, a symlink swapped in), or the same file with
-  // another size or mtime, all count as changed. Following symlinks here is harmless: nothing
-  // is served from this stat; a changed entry is only retired, and the next request opens the
-  // path again with openat2(RESOLVE_BENEATH).
+bool changed_on_disk(int root_fd, const std::string& path, const struct stat& then) {
+  // The path as it resolves now against what was opened. Following symlinks here is harmless:
+  // nothing is served from this stat; a changed entry is only retired, and the next request
+  // opens the path again with openat2(RESOLVE_BENEATH).
   struct stat now {};
   const char* name = path.empty() ? "." : path.c_str();
-  if (fstatat(root_fd_, name, &now, 0) != 0) return true;
-  const struct stat& then = entry.file.info;
-  return now.st_dev != then.st_dev || now.st_ino != then.st_ino || now.st_size != then.st_size ||
-         now.st_mtim.tv_sec != then.st_mtim.tv_sec || now.st_mtim.tv_nsec != then.st_mtim.tv_nsec;
+  if (fstatat(root_fd, name, &now, 0) != 0) return true;
+  return !same_file_version(now, then);
+}
+
+bool same_file_version(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size &&
+         a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
 }
 
 bool FdCache::close_least_recently_used() {

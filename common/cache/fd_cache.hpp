@@ -53,6 +53,8 @@
 // one opened after it. One cache per worker process (per I/O thread in step 11): no lock.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstddef>
 #include <list>
@@ -75,6 +77,14 @@ inline constexpr std::size_t kMaxDefaultCapacity = 4096;
 // is 0, the default above, read from the soft RLIMIT_NOFILE now (call it after startup raised
 // the limit). Split evenly between the caches, and at least 1 each.
 std::size_t capacity_per_cache(int fd_cache_max, std::size_t caches_in_process = 1);
+
+// True when `then` (an fstat taken earlier) no longer describes the file `path` names beneath
+// `root_fd` now: it does not resolve, or resolves to another file (a rename over it, a symlink
+// swapped in), or the same file with another size or mtime. One fstatat; what a prune asks of
+// each entry (this cache and step 12's response cache).
+bool changed_on_disk(int root_fd, const std::string& path, const struct stat& then);
+// The same file with the same size and mtime: what changed_on_disk() compares.
+bool same_file_version(const struct stat& a, const struct stat& b);
 
 class FdCache final : public app::FileOpener {
  public:
@@ -117,7 +127,6 @@ class FdCache final : public app::FileOpener {
   };
   using Map = std::multimap<std::string, Entry, std::less<>>;
 
-  bool changed_on_disk(const std::string& path, const Entry& entry) const;
   bool close_least_recently_used();  // false when no entry is idle
   void close_entry(Map::iterator entry);
 
