@@ -23,9 +23,10 @@ struct HttpSession::Workspace {
   char receive[kReceiveBufferSize];  // not zero-filled: untouched pages cost no memory
   http::Request request;             // views into `receive`
   Reply reply;
-  std::string header;   // the composed response header
-  std::string path;     // the decoded target path
-  std::string scratch;  // path + "index.html"
+  std::string header;    // the composed response header
+  std::string path;      // the decoded target path
+  std::string scratch;   // path + "index.html"
+  std::string gathered;  // answers a step collects before one write (step 13)
 };
 
 namespace {
@@ -95,6 +96,7 @@ HttpSession::~HttpSession() {
   // the one place that cleans it, for every step: the next session on this thread must not
   // inherit a half-written reply (a Content-Range, a Location, a 304's missing Content-Length).
   workspace_->reply.reset();
+  workspace_->gathered.clear();  // answers never written: the connection is gone
   workspace_pool.give_back(std::move(workspace_));
 }
 
@@ -138,7 +140,13 @@ void HttpSession::stop() {
 }
 
 bool HttpSession::idle() const {
-  return phase_ == Phase::Head && begin_ == end_ && !responding_;
+  return phase_ == Phase::Head && begin_ == end_ && !responding_ &&
+         (!workspace_ || workspace_->gathered.empty());
+}
+
+std::string& HttpSession::gathered() {
+  if (!workspace_) workspace_ = workspace_pool.take();
+  return workspace_->gathered;
 }
 
 std::string_view HttpSession::header() const {

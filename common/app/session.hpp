@@ -78,13 +78,24 @@ class HttpSession {
   // The response (header and body) is out: release the file, drop the request's bytes.
   void sent();
 
+  // A buffer in which a step may gather several answers (copies of header() and of a body in
+  // memory) to write them with one system call (step 13). It lives in the workspace, so an idle
+  // connection holds none and the steady state allocates nothing; while it holds bytes the
+  // session is not idle() (a stop lets them be written) and keeps its workspace. The step
+  // clears it once it is written.
+  std::string& gathered();
+  // Bytes of a next request are already in the receive buffer (a client that pipelines): the
+  // answer being sent is not the last one known, so a step may gather it (step 13).
+  bool input_buffered() const { return begin_ != end_; }
+
   // The server is shutting down: every response composed from now on says "Connection:
   // close" and is the last one; an idle connection closes at once. A response already composed
   // (its header may be partly on the wire) is sent as it is, and the connection closes after
   // it: its header may still promise keep-alive, which the close then overrides (RFC 9112
   // §9.6 lets a server close after any response).
   void stop();
-  // No request is partly received or being answered: safe to close without losing anything.
+  // No request is partly received or being answered, and no gathered answer waits to be
+  // written: safe to close without losing anything.
   bool idle() const;
   // True while the session holds a workspace (a receive buffer and the rest): false for a
   // connection waiting between requests once receive_would_block() was called.

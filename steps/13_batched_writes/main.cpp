@@ -1,17 +1,21 @@
-// Step 12: whole responses prepared ahead, per file.
+// Step 13: the answers that are ready leave together.
 //
-// Step 11 answers a plain GET of a small file with ~1,400 instructions of file app (path to
-// file, stat to ETag and Last-Modified, MIME type), ~600 of header composer, and two system
-// calls: send(MSG_MORE) for the header, sendfile() for the body. For the same file the answer
-// is the same bytes every time but for the Date. Each I/O thread now keeps a
-// cache::ResponseCache beside its fd cache: per file, the composed 200 header with the body
-// after it when the file is at most 16 KiB, the Date patched in place once a second. A plain
-// request (HTTP/1.1, keep-alive, no conditional, no range) takes those bytes as they are, and
-// the step sends them with the one send() it already had: header() now holds the whole answer,
-// and the body to send after it is empty. Conditional and range requests, HTTP/1.0 and larger
-// bodies take step 11's path. The cache is pruned with the fd cache, by the same timer, and its
-// entries follow the fd cache's capacity (cache/response_cache.hpp states the memory bound).
+// Step 12 answers a request with one send(). A client that pipelines (16 requests in one
+// segment, in the benchmark's pipeline scenario) gets 16 answers in 16 send() calls, although
+// all 16 were known as soon as the segment was parsed. Here converse() gathers each answer
+// (its header, and its body when that is in memory: prepared by step 12's cache, an error text,
+// an echo) in a buffer the session lends (HttpSession::gathered(), in its workspace), and writes
+// the buffer with one send() when the fiber is about to wait for input: recv_into() calls
+// before_wait() exactly then, that is when the requests already received are all answered. A
+// body that leaves by sendfile() (a large file, a range) is preceded by the gathered bytes and
+// its header in one send(MSG_MORE).
 //
+// Fairness: a client whose pipeline never runs dry would keep its fiber busy, since reading
+// more requests never has to wait. After kAnswersPerTurn answers, or kGatheredBytesPerTurn
+// bytes, the fiber writes what it gathered and yields, so the other connections of its thread
+// get their turn (the scheduler polls I/O between turns: fiber/scheduler.hpp).
+//
+// Step 12's response cache, prepared answers in one send() for a plain request, stays.
 // Everything else is step 11's: one process, a fiber scheduler and epoll I/O manager per core,
 // one acceptor handing connections round-robin through a fiber::Handoff; the date cache, the
 // caches and the timeout manager are per thread, so nothing on the request path is shared.
@@ -104,15 +108,40 @@ bool send_body(int fd, const app::ResponseBody& body, timeout::Handle& timeout) 
   return true;
 }
 
+// A connection's turn ends after this many answers, or this many gathered bytes: its answers
+// are written and its fiber yields. 64 answers is four times the benchmark's pipeline depth, so
+// a well-behaved pipelining client is never cut short; the bytes bound the buffer (a prepared
+// answer is at most 16 KiB of body and its header).
+constexpr std::size_t kAnswersPerTurn = 64;
+constexpr std::size_t kGatheredBytesPerTurn = 64 << 10;
+
+// Writes the gathered answers, if any, with one send(). False when the peer is gone.
+bool write_gathered(int fd, app::HttpSession& session, timeout::Handle& timeout) {
+  std::string& gathered = session.gathered();
+  if (gathered.empty()) return true;
+  const bool ok = send_all(fd, gathered, 0, timeout);
+  gathered.clear();  // after the send: until then the session is not idle, and a stop waits
+  return ok;
+}
+
 // Requests and responses on one connection until either side ends it: step 01's loop, with
-// fiber-blocking calls.
+// fiber-blocking calls, and the answers gathered until the fiber would wait.
 void converse(int fd, app::HttpSession& session, timeout::Handle& timeout) {
+  std::size_t answers_this_turn = 0;
+  bool peer_gone = false;  // a write of gathered answers failed while the fiber went to wait
   for (;;) {
     switch (session.next()) {
       case Action::Receive: {
-        // While it waits, an idle session gives its buffer back (receive_would_block).
+        // Every request received so far is answered: the gathered answers leave now, before the
+        // fiber waits for more. Then an idle session gives its buffer back (receive_would_block).
         ssize_t got = fiber::recv_into(
-            fd, [&] { return session.receive_space(); }, [&] { session.receive_would_block(); });
+            fd, [&] { return session.receive_space(); },
+            [&] {
+              answers_this_turn = 0;
+              if (!write_gathered(fd, session, timeout)) peer_gone = true;
+              session.receive_would_block();
+            });
+        if (peer_gone) return;
         if (got >= kProgressBytes) timeout.tickle();
         if (got > 0) {
           session.received(static_cast<std::size_t>(got));
@@ -124,16 +153,38 @@ void converse(int fd, app::HttpSession& session, timeout::Handle& timeout) {
         break;
       }
       case Action::Respond: {
-        // MSG_MORE while a body follows: header and body leave together (step 06).
         timeout.tickle();  // a complete request
         const app::ResponseBody& body = session.body();
-        bool ok = send_all(fd, session.header(), body.length > 0 ? MSG_MORE : 0, timeout) &&
-                  send_body(fd, body, timeout);
+        std::string& gathered = session.gathered();
+        bool ok = true;
+        if (gathered.empty() && !session.input_buffered()) {
+          // The one answer known (no pipelining): sent at once, without a copy, as in step 12.
+          ok = send_all(fd, session.header(), body.length > 0 ? MSG_MORE : 0, timeout) &&
+               send_body(fd, body, timeout);
+        } else if (body.kind != app::ResponseBody::Kind::File &&
+                   body.length <= kGatheredBytesPerTurn) {
+          gathered.append(session.header());  // and its body, when it has one in memory
+          gathered.append(body.memory);
+        } else {
+          // A file (or a large echo): the gathered bytes and this header in one send(MSG_MORE),
+          // the body after them (step 06).
+          gathered.append(session.header());
+          ok = send_all(fd, gathered, body.length > 0 ? MSG_MORE : 0, timeout) &&
+               send_body(fd, body, timeout);
+          gathered.clear();
+        }
         session.sent();
         if (!ok) return;
+        if (++answers_this_turn >= kAnswersPerTurn || gathered.size() >= kGatheredBytesPerTurn) {
+          // The turn is over: what is gathered leaves, and the other connections go first.
+          if (!write_gathered(fd, session, timeout)) return;
+          answers_this_turn = 0;
+          fiber::Scheduler::current()->yield();
+        }
         break;
       }
       case Action::Close:
+        write_gathered(fd, session, timeout);  // the last answers, a Connection: close among them
         return;
     }
   }
