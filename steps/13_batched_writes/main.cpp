@@ -30,7 +30,7 @@
 // requires, and epoll_ctl() is never needed again when it switches direction. The listener
 // is edge-triggered too: after a pause, the acceptor simply calls accept() again.
 //
-// What is still wrong: see book/12-conclusion.md.
+// What is still wrong: see book/14-conclusion.md.
 #include <sys/socket.h>
 #include <unistd.h>
 
