@@ -220,6 +220,7 @@ HttpSession::Action HttpSession::answer_request() {
   http10_ = request.version == http::Version::Http10;
   head_request_ = request.method == Method::Head;
   keep_alive_ = request.keep_alive && !stopping_;
+  client_ends_ = !request.keep_alive;
   echo_ = false;
 
   // Requests refused outright end the connection, so their body is never read.

@@ -88,6 +88,16 @@ class HttpSession {
   // answer being sent is not the last one known, so a step may gather it (step 13).
   bool input_buffered() const { return begin_ != end_; }
 
+  // Valid with header(): the client said this request is its last (Connection: close, or
+  // HTTP/1.0 without keep-alive) and nothing of it or after it waits to be read, so the
+  // connection closes right after this response. A step may then hold the answer back and let
+  // close() send it with the FIN, one segment instead of two (step 13). Never true for
+  // "100 Continue" (more follows), nor when the server chose to close (an error, a stop): that
+  // client may have pipelined more requests, and close() with unread input resets the
+  // connection, dropping whatever was held back. Known limit: bytes a client sends after its
+  // own "close" request, against RFC 9112 section 9.6, have the same effect.
+  bool client_ends_after() const { return client_ends_ && !interim_ && !input_buffered(); }
+
   // The server is shutting down: every response composed from now on says "Connection:
   // close" and is the last one; an idle connection closes at once. A response already composed
   // (its header may be partly on the wire) is sent as it is, and the connection closes after
@@ -136,6 +146,7 @@ class HttpSession {
   bool interim_ = false;         // the response out is "100 Continue"
   bool echo_ = false;            // the current request is POST /echo: its body is the reply
   bool keep_alive_ = true;       // the current request allows another after it
+  bool client_ends_ = false;     // the current request said it is the client's last
   bool http10_ = false;          // the current request is HTTP/1.0 (echo "Connection: keep-alive")
   bool head_request_ = false;    // the current request is HEAD: send the head only
   bool peer_closed_ = false;     // no more input will arrive

@@ -31,6 +31,8 @@
 // is edge-triggered too: after a pause, the acceptor simply calls accept() again.
 //
 // What is still wrong: see book/14-conclusion.md.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -124,6 +126,15 @@ bool write_gathered(int fd, app::HttpSession& session, timeout::Handle& timeout)
   return ok;
 }
 
+// The client's last answer: corked, its bytes stay in the socket until close(), which sends
+// them with the FIN in one segment (nginx's tcp_nopush does the same). Without it the answer
+// leaves at once and the FIN after it: one segment and one acknowledgement more per closed
+// connection. A failure only loses that saving.
+void hold_until_close(int fd) {
+  const int on = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
+}
+
 // Requests and responses on one connection until either side ends it: step 01's loop, with
 // fiber-blocking calls, and the answers gathered until the fiber would wait.
 void converse(int fd, app::HttpSession& session, timeout::Handle& timeout) {
@@ -157,6 +168,7 @@ void converse(int fd, app::HttpSession& session, timeout::Handle& timeout) {
         const app::ResponseBody& body = session.body();
         std::string& gathered = session.gathered();
         bool ok = true;
+        if (session.client_ends_after()) hold_until_close(fd);
         if (gathered.empty() && !session.input_buffered()) {
           // The one answer known (no pipelining): sent at once, without a copy, as in step 12.
           ok = send_all(fd, session.header(), body.length > 0 ? MSG_MORE : 0, timeout) &&

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <new>
 #include <string>
 
@@ -161,6 +162,37 @@ TEST_F(SessionTest, ExpectContinueSendsInterimFirst) {
                              1 << 20);
   EXPECT_EQ(out.rfind("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n", 0), 0u) << out;
   EXPECT_NE(out.find("\r\n\r\nok<close>"), std::string::npos);
+}
+
+// client_ends_after() lets step 13 hold an answer back until close(): true only when nothing
+// can follow the answer, never for an interim response or a close the server chose.
+TEST_F(SessionTest, ClientEndsAfterOnlyWhenTheClientSaidSoAndNothingFollows) {
+  DirectFileOpener files(root_fd_);
+  auto first_answer = [&](std::string_view input) {
+    auto session = std::make_unique<HttpSession>(files, date_);
+    for (int guard = 0; guard < 1000 && session->next() == HttpSession::Action::Receive; ++guard) {
+      std::span<char> space = session->receive_space();
+      const std::size_t n = std::min(input.size(), space.size());
+      std::copy_n(input.data(), n, space.data());
+      input.remove_prefix(n);
+      session->received(n);
+    }
+    return session;
+  };
+  EXPECT_TRUE(first_answer("GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  ->client_ends_after());
+  EXPECT_TRUE(first_answer("GET /hello.txt HTTP/1.0\r\n\r\n")->client_ends_after());
+  EXPECT_FALSE(first_answer("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n")->client_ends_after());
+  EXPECT_FALSE(first_answer("GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            "GET / HTTP/1.1\r\n")
+                   ->client_ends_after())
+      << "bytes after the request: a close would reset the connection";
+  EXPECT_FALSE(first_answer("GET / HTTP/1.1\r\n\r\n")->client_ends_after())
+      << "a 400 is the server's choice to close";
+  EXPECT_FALSE(first_answer("POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                            "Content-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+                   ->client_ends_after())
+      << "100 Continue: the real answer follows";
 }
 
 TEST_F(SessionTest, StopClosesIdleAndMarksLastResponse) {
