@@ -1,0 +1,600 @@
+# scaling: Requests per second at 1-64 cores: the model, and the points measured at 1 and 2
+$p0s0 << EOD
+1 22216.8 22216.8
+2 22216.8 22216.8
+3 22216.8 22216.8
+4 22216.8 22216.8
+5 22216.8 22216.8
+6 22216.8 22216.8
+7 22216.8 22216.8
+8 22216.8 22216.8
+9 22216.8 22216.8
+10 22216.8 22216.8
+11 22216.8 22216.8
+12 22216.8 22216.8
+13 22216.8 22216.8
+14 22216.8 22216.8
+15 22216.8 22216.8
+16 22216.8 22216.8
+17 22216.8 22216.8
+18 22216.8 22216.8
+19 22216.8 22216.8
+20 22216.8 22216.8
+21 22216.8 22216.8
+22 22216.8 22216.8
+23 22216.8 22216.8
+24 22216.8 22216.8
+25 22216.8 22216.8
+26 22216.8 22216.8
+27 22216.8 22216.8
+28 22216.8 22216.8
+29 22216.8 22216.8
+30 22216.8 22216.8
+31 22216.8 22216.8
+32 22216.8 22216.8
+33 22216.8 22216.8
+34 22216.8 22216.8
+35 22216.8 22216.8
+36 22216.8 22216.8
+37 22216.8 22216.8
+38 22216.8 22216.8
+39 22216.8 22216.8
+40 22216.8 22216.8
+41 22216.8 22216.8
+42 22216.8 22216.8
+43 22216.8 22216.8
+44 22216.8 22216.8
+45 22216.8 22216.8
+46 22216.8 22216.8
+47 22216.8 22216.8
+48 22216.8 22216.8
+49 22216.8 22216.8
+50 22216.8 22216.8
+51 22216.8 22216.8
+52 22216.8 22216.8
+53 22216.8 22216.8
+54 22216.8 22216.8
+55 22216.8 22216.8
+56 22216.8 22216.8
+57 22216.8 22216.8
+58 22216.8 22216.8
+59 22216.8 22216.8
+60 22216.8 22216.8
+61 22216.8 22216.8
+62 22216.8 22216.8
+63 22216.8 22216.8
+64 22216.8 22216.8
+EOD
+$p0s0m << EOD
+1 22216.8 98428.1
+2 22302.3 201286
+EOD
+$p0s1 << EOD
+1 159000 159000
+2 316635 316635
+3 472923 472923
+4 627880 627880
+5 781524 781524
+6 933871 933871
+7 1.08494e+06 1.08494e+06
+8 1.23474e+06 1.23474e+06
+9 1.38329e+06 1.38329e+06
+10 1.53061e+06 1.53061e+06
+11 1.67672e+06 1.67672e+06
+12 1.82162e+06 1.82162e+06
+13 1.96533e+06 1.96533e+06
+14 2.10787e+06 2.10787e+06
+15 2.24925e+06 2.24925e+06
+16 2.38948e+06 2.38948e+06
+17 2.52859e+06 2.52859e+06
+18 2.66657e+06 2.66657e+06
+19 2.80345e+06 2.80345e+06
+20 2.93925e+06 2.93925e+06
+21 3.07396e+06 3.07396e+06
+22 3.20761e+06 3.20761e+06
+23 3.3402e+06 3.3402e+06
+24 3.47176e+06 3.47176e+06
+25 3.60229e+06 3.60229e+06
+26 3.7318e+06 3.7318e+06
+27 3.86031e+06 3.86031e+06
+28 3.98782e+06 3.98782e+06
+29 4.11436e+06 4.11436e+06
+30 4.23992e+06 4.23992e+06
+31 4.36453e+06 4.36453e+06
+32 4.48818e+06 4.48818e+06
+33 4.6109e+06 4.6109e+06
+34 4.7327e+06 4.7327e+06
+35 4.85358e+06 4.85358e+06
+36 4.97355e+06 4.97355e+06
+37 5.09263e+06 5.09263e+06
+38 5.21082e+06 5.21082e+06
+39 5.32814e+06 5.32814e+06
+40 5.44459e+06 5.44459e+06
+41 5.56018e+06 5.56018e+06
+42 5.67493e+06 5.67493e+06
+43 5.78884e+06 5.78884e+06
+44 5.90192e+06 5.90192e+06
+45 6.01418e+06 6.01418e+06
+46 6.12563e+06 6.12563e+06
+47 6.23628e+06 6.23628e+06
+48 6.34614e+06 6.34614e+06
+49 6.45521e+06 6.45521e+06
+50 6.5635e+06 6.5635e+06
+51 6.67103e+06 6.67103e+06
+52 6.77779e+06 6.77779e+06
+53 6.88381e+06 6.88381e+06
+54 6.98908e+06 6.98908e+06
+55 7.09361e+06 7.09361e+06
+56 7.19742e+06 7.19742e+06
+57 7.3005e+06 7.3005e+06
+58 7.40287e+06 7.40287e+06
+59 7.50454e+06 7.50454e+06
+60 7.6055e+06 7.6055e+06
+61 7.70578e+06 7.70578e+06
+62 7.80537e+06 7.80537e+06
+63 7.90428e+06 7.90428e+06
+64 8.00252e+06 8.00252e+06
+EOD
+$p0s1m << EOD
+1 154064 159000
+2 125347 239748
+EOD
+$p0s2 << EOD
+1 79619.1 79619.1
+2 143736 159238
+3 196477 238857
+4 240622 318476
+5 278115 398095
+6 310354 477714
+7 338371 557333
+8 362944 636952
+9 384672 716572
+10 404022 796191
+11 421363 875810
+12 436994 955429
+13 451155 1.03505e+06
+14 464045 1.11467e+06
+15 475826 1.19429e+06
+16 486637 1.2739e+06
+17 496593 1.35352e+06
+18 505790 1.43314e+06
+19 514313 1.51276e+06
+20 522233 1.59238e+06
+21 529612 1.672e+06
+22 536504 1.75162e+06
+23 542954 1.83124e+06
+24 549005 1.91086e+06
+25 554692 1.99048e+06
+26 560048 2.0701e+06
+27 565099 2.14971e+06
+28 569872 2.22933e+06
+29 574389 2.30895e+06
+30 578670 2.38857e+06
+31 582733 2.46819e+06
+32 586594 2.54781e+06
+33 590268 2.62743e+06
+34 593769 2.70705e+06
+35 597107 2.78667e+06
+36 600295 2.86629e+06
+37 603341 2.94591e+06
+38 606257 3.02552e+06
+39 609048 3.10514e+06
+40 611724 3.18476e+06
+41 614292 3.26438e+06
+42 616757 3.344e+06
+43 619126 3.42362e+06
+44 621405 3.50324e+06
+45 623598 3.58286e+06
+46 625710 3.66248e+06
+47 627746 3.7421e+06
+48 629709 3.82171e+06
+49 631604 3.90133e+06
+50 633434 3.98095e+06
+51 635202 4.06057e+06
+52 636911 4.14019e+06
+53 638565 4.21981e+06
+54 640165 4.29943e+06
+55 641715 4.37905e+06
+56 643217 4.45867e+06
+57 644672 4.53829e+06
+58 646084 4.61791e+06
+59 647454 4.69752e+06
+60 648783 4.77714e+06
+61 650075 4.85676e+06
+62 651329 4.93638e+06
+63 652548 5.016e+06
+64 653734 5.09562e+06
+EOD
+$p0s2m << EOD
+1 77049.1 79619.1
+2 102789 187101
+EOD
+$p1s0 << EOD
+1 39091.4 39091.4
+2 62899.2 78142.2
+3 78921 117153
+4 90439.4 156122
+5 99119.2 195052
+6 105895 233941
+7 111330 272790
+8 115788 311599
+9 119510 350368
+10 122664 389097
+11 125372 427785
+12 127721 466434
+13 129778 505043
+14 131596 543612
+15 133212 582142
+16 134660 620631
+17 135963 659081
+18 137143 697492
+19 138216 735863
+20 139197 774195
+21 140096 812487
+22 140924 850740
+23 141688 888954
+24 142396 927128
+25 143053 965264
+26 143665 1.00336e+06
+27 144237 1.04142e+06
+28 144772 1.07944e+06
+29 145273 1.11742e+06
+30 145745 1.15536e+06
+31 146188 1.19326e+06
+32 146607 1.23112e+06
+33 147002 1.26895e+06
+34 147376 1.30673e+06
+35 147730 1.34448e+06
+36 148066 1.38219e+06
+37 148386 1.41986e+06
+38 148690 1.45749e+06
+39 148979 1.49508e+06
+40 149255 1.53264e+06
+41 149519 1.57016e+06
+42 149771 1.60764e+06
+43 150011 1.64508e+06
+44 150242 1.68248e+06
+45 150463 1.71985e+06
+46 150675 1.75717e+06
+47 150879 1.79446e+06
+48 151075 1.83172e+06
+49 151263 1.86893e+06
+50 151444 1.90611e+06
+51 151618 1.94324e+06
+52 151786 1.98035e+06
+53 151948 2.01741e+06
+54 152105 2.05444e+06
+55 152256 2.09142e+06
+56 152402 2.12838e+06
+57 152543 2.16529e+06
+58 152679 2.20217e+06
+59 152811 2.23901e+06
+60 152939 2.27581e+06
+61 153063 2.31258e+06
+62 153183 2.34931e+06
+63 153299 2.386e+06
+64 153412 2.42265e+06
+EOD
+$p1s0w << EOD
+1 39091.4
+2 56480.9
+3 66313.9
+4 72636.8
+5 77044.4
+6 80292.6
+7 82785.5
+8 84759.2
+9 86360.7
+10 87686
+11 88801.1
+12 89752.2
+13 90573
+14 91288.6
+15 91918
+16 92475.9
+17 92973.8
+18 93421
+19 93824.7
+20 94191
+21 94524.9
+22 94830.5
+23 95111.3
+24 95370.2
+25 95609.6
+26 95831.6
+27 96038.1
+28 96230.7
+29 96410.6
+30 96579.2
+31 96737.5
+32 96886.3
+33 97026.5
+34 97158.9
+35 97284
+36 97402.5
+37 97514.8
+38 97621.4
+39 97722.8
+40 97819.4
+41 97911.3
+42 97999.1
+43 98083
+44 98163.1
+45 98239.8
+46 98313.3
+47 98383.8
+48 98451.4
+49 98516.4
+50 98578.8
+51 98638.9
+52 98696.7
+53 98752.4
+54 98806.1
+55 98857.9
+56 98907.9
+57 98956.2
+58 99002.9
+59 99048.1
+60 99091.7
+61 99134
+62 99175
+63 99214.6
+64 99253.1
+EOD
+$p1s0m << EOD
+1 32813.9 39091.4
+2 33736.3 75338.9
+EOD
+$p1s1 << EOD
+1 50408.6 50408.6
+2 65987.9 88694.5
+3 73566.7 118762
+4 78048.8 143000
+5 81010.1 162954
+6 83112.4 179668
+7 84682.1 193872
+8 85898.8 206092
+9 86869.7 216716
+10 87662.2 226037
+11 88321.6 234282
+12 88878.6 241627
+13 89355.5 248211
+14 89768.3 254148
+15 90129.2 259527
+16 90447.4 264424
+17 90730 268901
+18 90982.7 273010
+19 91210 276794
+20 91415.5 280291
+21 91602.3 283531
+22 91772.7 286543
+23 91928.9 289349
+24 92072.6 291970
+25 92205.1 294424
+26 92327.8 296726
+27 92441.7 298890
+28 92547.7 300927
+29 92646.6 302850
+30 92739.1 304666
+31 92825.8 306385
+32 92907.2 308014
+33 92983.9 309561
+34 93056.1 311030
+35 93124.3 312429
+36 93188.8 313761
+37 93249.9 315032
+38 93307.9 316246
+39 93363 317406
+40 93415.3 318516
+41 93465.2 319579
+42 93512.8 320598
+43 93558.1 321575
+44 93601.5 322514
+45 93643 323416
+46 93682.7 324284
+47 93720.7 325119
+48 93757.2 325924
+49 93792.2 326699
+50 93825.8 327447
+51 93858.2 328169
+52 93889.3 328866
+53 93919.3 329539
+54 93948.2 330190
+55 93976 330820
+56 94002.9 331430
+57 94028.8 332020
+58 94053.9 332592
+59 94078.1 333147
+60 94101.5 333685
+61 94124.2 334206
+62 94146.1 334713
+63 94167.4 335205
+64 94188 335683
+EOD
+$p1s1m << EOD
+1 34111.5 50408.6
+2 37268.9 84302.1
+EOD
+$p1s2 << EOD
+1 50513.5 50513.5
+2 76941.4 101023
+3 93196.1 151535
+4 104203 202046
+5 112151 252558
+6 118158 303070
+7 122859 353581
+8 126638 404093
+9 129742 454605
+10 132337 505116
+11 134538 555628
+12 136429 606139
+13 138072 656651
+14 139511 707163
+15 140783 757674
+16 141916 808186
+17 142930 858698
+18 143844 909209
+19 144671 959721
+20 145424 1.01023e+06
+21 146112 1.06074e+06
+22 146744 1.11126e+06
+23 147325 1.16177e+06
+24 147862 1.21228e+06
+25 148359 1.26279e+06
+26 148821 1.3133e+06
+27 149251 1.36381e+06
+28 149653 1.41433e+06
+29 150029 1.46484e+06
+30 150382 1.51535e+06
+31 150713 1.56586e+06
+32 151025 1.61637e+06
+33 151320 1.66688e+06
+34 151598 1.7174e+06
+35 151861 1.76791e+06
+36 152110 1.81842e+06
+37 152347 1.86893e+06
+38 152572 1.91944e+06
+39 152786 1.96995e+06
+40 152989 2.02046e+06
+41 153184 2.07098e+06
+42 153369 2.12149e+06
+43 153547 2.172e+06
+44 153716 2.22251e+06
+45 153879 2.27302e+06
+46 154035 2.32353e+06
+47 154184 2.37405e+06
+48 154327 2.42456e+06
+49 154465 2.47507e+06
+50 154598 2.52558e+06
+51 154725 2.57609e+06
+52 154848 2.6266e+06
+53 154967 2.67712e+06
+54 155081 2.72763e+06
+55 155191 2.77814e+06
+56 155298 2.82865e+06
+57 155400 2.87916e+06
+58 155500 2.92967e+06
+59 155596 2.98019e+06
+60 155689 3.0307e+06
+61 155779 3.08121e+06
+62 155867 3.13172e+06
+63 155951 3.18223e+06
+64 156033 3.23274e+06
+EOD
+$p1s2m << EOD
+1 33085.9 50513.5
+2 39727.8 93942.6
+EOD
+
+set terminal svg size 800,450 dynamic noenhanced font 'sans,11' background '#ffffff'
+set output 'scaling.svg'
+reset
+TITLE = "Requests per second at 1-64 cores: the model, and the points measured at 1 and 2\nline: the model, δ as measured at 2 (shaded: down to δ = 0) · filled: measured req/s · open: cores / CPU per request\nrun 20261204T161126Z-vm · 2 cores, Intel Xeon, Linux 6.18.44-fc-v1252 · 1 thread: server on CPU 0, loadgen on 1; 2: both on 0-1"
+SMALL = ",8"
+set datafile missing '?'
+
+set multiplot layout 1,2 title TITLE margins 0.08,0.97,0.13,0.80 spacing 0.08
+set title "seed (1000 keep-alive connections)" font SMALL
+set logscale x 2
+set logscale y 10
+set xrange [0.9:70]
+set xtics (1, 2, 4, 8, 16, 32, 64)
+set ytics ('10k' 10000, '20k' 20000, '50k' 50000, '100k' 100000, '200k' 200000, '500k' 500000, '1M' 1e+06, '2M' 2e+06, '5M' 5e+06, '10M' 1e+07)
+set grid xtics ytics
+set xlabel 'cores (= workers or I/O threads)'
+set ylabel 'requests per second'
+set key top left reverse Left opaque font SMALL
+plot $p0s0 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#1f77b4' notitle, \
+     $p0s1 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#d62728' notitle, \
+     $p0s2 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#009e73' notitle, \
+     $p0s0 using 1:2 with lines lw 2 lc rgb '#1f77b4' title "04_prefork", \
+     $p0s0m using 1:2 with points pt 7 ps 1.2 lc rgb '#1f77b4' notitle, \
+     $p0s0m using 1:3 with points pt 6 ps 1.4 lc rgb '#1f77b4' notitle, \
+     $p0s1 using 1:2 with lines lw 2 lc rgb '#d62728' title "11_parallel_io_managers", \
+     $p0s1m using 1:2 with points pt 7 ps 1.2 lc rgb '#d62728' notitle, \
+     $p0s1m using 1:3 with points pt 6 ps 1.4 lc rgb '#d62728' notitle, \
+     $p0s2 using 1:2 with lines lw 2 lc rgb '#009e73' title "nginx", \
+     $p0s2m using 1:2 with points pt 7 ps 1.2 lc rgb '#009e73' notitle, \
+     $p0s2m using 1:3 with points pt 6 ps 1.4 lc rgb '#009e73' notitle
+set title "close (a new connection per request)" font SMALL
+set logscale x 2
+set logscale y 10
+set xrange [0.9:70]
+set xtics (1, 2, 4, 8, 16, 32, 64)
+set ytics ('10k' 10000, '20k' 20000, '50k' 50000, '100k' 100000, '200k' 200000, '500k' 500000, '1M' 1e+06, '2M' 2e+06, '5M' 5e+06, '10M' 1e+07)
+set grid xtics ytics
+set xlabel 'cores (= workers or I/O threads)'
+set ylabel 'requests per second'
+set key top left reverse Left opaque font SMALL
+plot $p1s0 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#1f77b4' notitle, \
+     $p1s1 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#d62728' notitle, \
+     $p1s2 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#009e73' notitle, \
+     $p1s0 using 1:2 with lines lw 2 lc rgb '#1f77b4' title "04_prefork", \
+     $p1s0w using 1:2 with lines lw 1.5 dt 2 lc rgb '#1f77b4' title "04, every worker woken", \
+     $p1s0m using 1:2 with points pt 7 ps 1.2 lc rgb '#1f77b4' notitle, \
+     $p1s0m using 1:3 with points pt 6 ps 1.4 lc rgb '#1f77b4' notitle, \
+     $p1s1 using 1:2 with lines lw 2 lc rgb '#d62728' title "11_parallel_io_managers", \
+     $p1s1m using 1:2 with points pt 7 ps 1.2 lc rgb '#d62728' notitle, \
+     $p1s1m using 1:3 with points pt 6 ps 1.4 lc rgb '#d62728' notitle, \
+     $p1s2 using 1:2 with lines lw 2 lc rgb '#009e73' title "nginx", \
+     $p1s2m using 1:2 with points pt 7 ps 1.2 lc rgb '#009e73' notitle, \
+     $p1s2m using 1:3 with points pt 6 ps 1.4 lc rgb '#009e73' notitle
+unset multiplot
+unset output
+
+set terminal pngcairo size 1600,900 noenhanced font 'sans,18' background '#ffffff'
+set output 'scaling.png'
+reset
+TITLE = "Requests per second at 1-64 cores: the model, and the points measured at 1 and 2\nline: the model, δ as measured at 2 (shaded: down to δ = 0) · filled: measured req/s · open: cores / CPU per request\nrun 20261204T161126Z-vm · 2 cores, Intel Xeon, Linux 6.18.44-fc-v1252 · 1 thread: server on CPU 0, loadgen on 1; 2: both on 0-1"
+SMALL = ",13"
+set datafile missing '?'
+
+set multiplot layout 1,2 title TITLE margins 0.08,0.97,0.13,0.80 spacing 0.08
+set title "seed (1000 keep-alive connections)" font SMALL
+set logscale x 2
+set logscale y 10
+set xrange [0.9:70]
+set xtics (1, 2, 4, 8, 16, 32, 64)
+set ytics ('10k' 10000, '20k' 20000, '50k' 50000, '100k' 100000, '200k' 200000, '500k' 500000, '1M' 1e+06, '2M' 2e+06, '5M' 5e+06, '10M' 1e+07)
+set grid xtics ytics
+set xlabel 'cores (= workers or I/O threads)'
+set ylabel 'requests per second'
+set key top left reverse Left opaque font SMALL
+plot $p0s0 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#1f77b4' notitle, \
+     $p0s1 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#d62728' notitle, \
+     $p0s2 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#009e73' notitle, \
+     $p0s0 using 1:2 with lines lw 2 lc rgb '#1f77b4' title "04_prefork", \
+     $p0s0m using 1:2 with points pt 7 ps 1.2 lc rgb '#1f77b4' notitle, \
+     $p0s0m using 1:3 with points pt 6 ps 1.4 lc rgb '#1f77b4' notitle, \
+     $p0s1 using 1:2 with lines lw 2 lc rgb '#d62728' title "11_parallel_io_managers", \
+     $p0s1m using 1:2 with points pt 7 ps 1.2 lc rgb '#d62728' notitle, \
+     $p0s1m using 1:3 with points pt 6 ps 1.4 lc rgb '#d62728' notitle, \
+     $p0s2 using 1:2 with lines lw 2 lc rgb '#009e73' title "nginx", \
+     $p0s2m using 1:2 with points pt 7 ps 1.2 lc rgb '#009e73' notitle, \
+     $p0s2m using 1:3 with points pt 6 ps 1.4 lc rgb '#009e73' notitle
+set title "close (a new connection per request)" font SMALL
+set logscale x 2
+set logscale y 10
+set xrange [0.9:70]
+set xtics (1, 2, 4, 8, 16, 32, 64)
+set ytics ('10k' 10000, '20k' 20000, '50k' 50000, '100k' 100000, '200k' 200000, '500k' 500000, '1M' 1e+06, '2M' 2e+06, '5M' 5e+06, '10M' 1e+07)
+set grid xtics ytics
+set xlabel 'cores (= workers or I/O threads)'
+set ylabel 'requests per second'
+set key top left reverse Left opaque font SMALL
+plot $p1s0 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#1f77b4' notitle, \
+     $p1s1 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#d62728' notitle, \
+     $p1s2 using 1:2:3 with filledcurves fs transparent solid 0.12 noborder lc rgb '#009e73' notitle, \
+     $p1s0 using 1:2 with lines lw 2 lc rgb '#1f77b4' title "04_prefork", \
+     $p1s0w using 1:2 with lines lw 1.5 dt 2 lc rgb '#1f77b4' title "04, every worker woken", \
+     $p1s0m using 1:2 with points pt 7 ps 1.2 lc rgb '#1f77b4' notitle, \
+     $p1s0m using 1:3 with points pt 6 ps 1.4 lc rgb '#1f77b4' notitle, \
+     $p1s1 using 1:2 with lines lw 2 lc rgb '#d62728' title "11_parallel_io_managers", \
+     $p1s1m using 1:2 with points pt 7 ps 1.2 lc rgb '#d62728' notitle, \
+     $p1s1m using 1:3 with points pt 6 ps 1.4 lc rgb '#d62728' notitle, \
+     $p1s2 using 1:2 with lines lw 2 lc rgb '#009e73' title "nginx", \
+     $p1s2m using 1:2 with points pt 7 ps 1.2 lc rgb '#009e73' notitle, \
+     $p1s2m using 1:3 with points pt 6 ps 1.4 lc rgb '#009e73' notitle
+unset multiplot
+unset output
+
