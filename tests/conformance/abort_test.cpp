@@ -160,6 +160,30 @@ TEST_P(AbortedResponse, AClientThatClosesWithoutReadingAnything) {
   expect_next_client_answered_exactly();
 }
 
+TEST_P(AbortedResponse, AClientThatAskedToCloseResetMidBody) {
+  // The answer to "Connection: close" may be corked until close() (step 13): resetting in the
+  // middle of it must leave nothing behind either.
+  auto a = slow_client();
+  ASSERT_TRUE(a->send(get_request("/huge.bin", "Connection: close\r\n")));
+  read_some(*a, 1000);
+  a->reset();
+  let_the_server_notice();
+  expect_next_client_answered_exactly();
+}
+
+TEST_P(AbortedResponse, AClientThatAskedToCloseThenSendsMoreAndNeverReads) {
+  // Against RFC 9112 section 9.6, bytes after its own "close" request, and the answer never
+  // read: the server's close() meets unread input and resets the connection.
+  auto a = slow_client();
+  ASSERT_TRUE(a->send(get_request("/huge.bin", "Connection: close\r\n")));
+  std::this_thread::sleep_for(milliseconds(50));
+  ASSERT_TRUE(a->send(get_request("/hello.txt")));
+  std::this_thread::sleep_for(milliseconds(50));
+  a->close();
+  let_the_server_notice();
+  expect_next_client_answered_exactly();
+}
+
 INSTANTIATE_TEST_SUITE_P(Steps, AbortedResponse, ::testing::ValuesIn(kSteps), step_name);
 
 }  // namespace

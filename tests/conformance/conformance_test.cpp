@@ -188,6 +188,19 @@ TEST_P(Conformance, ConnectionCloseIsHonoured) {
   Response response = client.read_response();
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.header("Connection"), "close");
+  EXPECT_EQ(response.body, "hello, world\n");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+// The last answer of a client that asked to close may be held until close() so that it leaves
+// with the FIN (step 13): a body sent by sendfile() must still arrive whole before the end.
+TEST_P(Conformance, ALargeAnswerBeforeAClientsCloseArrivesWhole) {
+  Client client(port_);
+  client.send(get_request("/big.bin", "Connection: close\r\n"));
+  Response response = client.read_response();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.header("Connection"), "close");
+  EXPECT_TRUE(response.body == DocumentRoot::get().big_file_contents);
   EXPECT_TRUE(client.closed_by_server());
 }
 
