@@ -22,18 +22,14 @@ std::size_t capacity_per_cache(int fd_cache_max, std::size_t caches_in_process) 
 }
 
 FdCache::FdCache(int root_fd, std::chrono::seconds period, std::size_t capacity)
-    : direct_(root_fd),
-      root_fd_(root_fd),
-      period_(period),
-      capacity_(capacity),
-      next_prune_(Clock::now() + period) {}
+    : direct_(root_fd), root_fd_(root_fd), timer_(period), capacity_(capacity) {}
 
 FdCache::~FdCache() {
   for (auto& [path, entry] : entries_) ::close(entry.file.fd);
 }
 
 int FdCache::open(const std::string& relative_path, app::OpenFile& out) {
-  if (period_.count() == 0) return direct_.open(relative_path, out);
+  if (timer_.off()) return direct_.open(relative_path, out);
   // Heterogeneous lookup (std::less<>): no std::string is built for the search.
   auto [first, last] = entries_.equal_range(std::string_view(relative_path));
   for (auto it = first; it != last; ++it) {
@@ -77,15 +73,11 @@ void FdCache::release(app::OpenFile& file) {
 }
 
 void FdCache::prune_if_due() {
-  if (period_.count() == 0 || Clock::now() < next_prune_) return;
-  prune();
-  next_prune_ = Clock::now() + period_;
+  timer_.prune_if_due([this] { prune(); });
 }
 
 int FdCache::milliseconds_until_prune() const {
-  if (period_.count() == 0) return -1;
-  const auto left = std::chrono::ceil<std::chrono::milliseconds>(next_prune_ - Clock::now());
-  return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+  return timer_.milliseconds_until_prune();
 }
 
 void FdCache::prune() {

@@ -63,6 +63,7 @@
 #include <string_view>
 
 #include "app/files.hpp"
+#include "cache/prune_timer.hpp"
 
 namespace tenk::cache {
 
@@ -88,8 +89,6 @@ bool same_file_version(const struct stat& a, const struct stat& b);
 
 class FdCache final : public app::FileOpener {
  public:
-  using Clock = std::chrono::steady_clock;
-
   // `root_fd` as for app::DirectFileOpener. At most `capacity` descriptors are kept open. A zero
   // `period` turns the cache off: every open() opens and every release() closes, like
   // DirectFileOpener.
@@ -132,9 +131,8 @@ class FdCache final : public app::FileOpener {
 
   app::DirectFileOpener direct_;
   int root_fd_;
-  std::chrono::seconds period_;
+  PruneTimer timer_;
   std::size_t capacity_;
-  Clock::time_point next_prune_;
   Map entries_;
   std::map<int, Map::iterator> by_fd_;  // release() finds an entry by descriptor in O(log n)
   FdList idle_;

@@ -14,13 +14,12 @@ ResponseCache::ResponseCache(int root_fd, app::FileOpener& files, std::chrono::s
                              std::size_t capacity, std::size_t body_limit)
     : root_fd_(root_fd),
       files_(files),
-      period_(period),
+      timer_(period),
       capacity_(capacity),
-      body_limit_(body_limit),
-      next_prune_(Clock::now() + period) {}
+      body_limit_(body_limit) {}
 
 bool ResponseCache::find(const std::string& relative_path, std::string_view date, app::Reply& out) {
-  if (period_.count() == 0) return false;
+  if (timer_.off()) return false;
   auto found = entries_.find(std::string_view(relative_path));
   if (found == entries_.end()) {
     if (entries_.size() >= capacity_) return false;  // full until the next prune
@@ -125,15 +124,11 @@ void ResponseCache::set_date(Entry& entry, std::string_view date) {
 }
 
 void ResponseCache::prune_if_due() {
-  if (period_.count() == 0 || Clock::now() < next_prune_) return;
-  prune();
-  next_prune_ = Clock::now() + period_;
+  timer_.prune_if_due([this] { prune(); });
 }
 
 int ResponseCache::milliseconds_until_prune() const {
-  if (period_.count() == 0) return -1;
-  const auto left = std::chrono::ceil<std::chrono::milliseconds>(next_prune_ - Clock::now());
-  return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+  return timer_.milliseconds_until_prune();
 }
 
 void ResponseCache::prune() {

@@ -52,13 +52,12 @@
 
 #include "app/files.hpp"
 #include "app/reply.hpp"
+#include "cache/prune_timer.hpp"
 
 namespace tenk::cache {
 
 class ResponseCache final : public app::PreparedResponses {
  public:
-  using Clock = std::chrono::steady_clock;
-
   // Bodies of at most this many bytes are kept in memory, after their header.
   static constexpr std::size_t kDefaultBodyLimit = 16 << 10;
 
@@ -97,10 +96,9 @@ class ResponseCache final : public app::PreparedResponses {
 
   int root_fd_;
   app::FileOpener& files_;
-  std::chrono::seconds period_;
+  PruneTimer timer_;
   std::size_t capacity_;
   std::size_t body_limit_;
-  Clock::time_point next_prune_;
   Map entries_;
   std::size_t bytes_ = 0;
 };
