@@ -16,10 +16,11 @@ per request; the user-space memory per idle connection. A figure whose scenario 
 not run is left out, and the sheet says so.
 """
 
-import csv
 import re
 import sys
 from pathlib import Path
+
+from .compare import number, read_csv  # a CSV folder is read the same way by both
 
 # The caveats, by key; each figure names the ones that apply.
 CAVEATS = {
@@ -50,21 +51,6 @@ CAVEATS = {
 }
 
 CLIFF_P50_US = 10_000  # a c1 median latency above this is the delayed-ACK wait (40 ms), not work
-
-
-def number(text):
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return None
-
-
-def read_csv(path):
-    try:
-        with open(path, newline="") as f:
-            return list(csv.DictReader(f))
-    except FileNotFoundError:
-        return []
 
 
 def read_machine(path):
