@@ -113,7 +113,11 @@ void Scheduler::run() {
           std::chrono::ceil<std::chrono::milliseconds>(timers_.top().deadline - Clock::now());
       timeout_ms = left.count() > 0 ? static_cast<int>(left.count()) : 0;
     }
-    poll_io(timeout_ms);
+    if (io_manager_ != nullptr) {
+      io_manager_->poll(timeout_ms);
+    } else {
+      poll_io(timeout_ms);
+    }
     fire_timers();
   }
   current_scheduler = nullptr;
@@ -186,6 +190,7 @@ Scheduler::Waiters& Scheduler::waiters(int fd) {
 }
 
 bool Scheduler::wait_on(int fd, bool write) {
+  if (io_manager_ != nullptr) return io_manager_->wait_ready(fd, write);
   Fiber& fiber = running_fiber();
   check_cancelled(fiber);
   Waiters& slot = waiters(fd);
@@ -235,6 +240,7 @@ bool Scheduler::watch(int fd, std::uint32_t events) {
 }
 
 void Scheduler::forget(int fd) {
+  if (io_manager_ != nullptr) return io_manager_->forget(fd);
   if (fd < 0 || static_cast<std::size_t>(fd) >= waiters_.size()) return;
   Waiters& slot = waiters_[static_cast<std::size_t>(fd)];
   // A descriptor leaves the epoll set when it is closed; an explicit DEL also covers one

@@ -22,6 +22,9 @@
 // fiber's entry catches everything, and reports on stderr any exception but Cancelled (nobody
 // else could receive it).
 //
+// Another I/O manager can take epoll's place (IoManager below: step 14's io_uring ring); the
+// fibers, the run queue and the timers stay as they are.
+//
 // Known limits: a fiber never moves to another thread; a fiber that loops without a blocking
 // point starves the others (there is no preemption; yield() is the way to give way).
 #pragma once
@@ -50,6 +53,23 @@ using Clock = std::chrono::steady_clock;
 struct Cancelled {};
 
 class Scheduler;
+
+// What waits for I/O between the scheduler's turns, when it is not epoll: step 14's ring
+// (fiber/ring.hpp). The scheduler calls poll() where it would call epoll_wait(), and sends
+// wait_readable(), wait_writable() and forget() to it; the manager parks and wakes fibers with
+// Scheduler::park() and Scheduler::wake(), and must tell a wake of its own from a cancel().
+class IoManager {
+ public:
+  virtual ~IoManager() = default;
+  // Parks the running fiber until `fd` is ready (write: for output). False, with errno, when the
+  // descriptor cannot be watched. Throws Cancelled, like the scheduler's own waits.
+  virtual bool wait_ready(int fd, bool write) = 0;
+  // Hands over what the fibers asked for, waits at most timeout_ms (-1: until something
+  // completes) and wakes the fibers whose operations completed.
+  virtual void poll(int timeout_ms) = 0;
+  // Before `fd` is closed: whatever the manager keeps for it goes.
+  virtual void forget(int fd) = 0;
+};
 
 class Fiber : public std::enable_shared_from_this<Fiber> {
  public:
@@ -135,6 +155,15 @@ class Scheduler {
   }
   void drained(int fd) { waiters(fd).may_have_input = false; }
 
+  // From now on `manager` waits for I/O instead of epoll; before the first spawn().
+  void use_io_manager(IoManager& manager) { io_manager_ = &manager; }
+
+  // For an IoManager: the fiber that runs now (aborts outside a fiber), parking it until
+  // wake() or its cancel(), and making a parked fiber runnable.
+  Fiber& running_fiber();
+  void park(Fiber& fiber);
+  void wake(Fiber& fiber);
+
   bool pessimistic_io() const { return pessimistic_io_; }
   std::size_t live_fibers() const { return live_; }
   const StackPool& stacks() const { return stacks_; }
@@ -160,22 +189,20 @@ class Scheduler {
   };
 
   void resume(Fiber& fiber);
-  void park(Fiber& fiber);
   void switch_to_scheduler(Fiber& fiber);  // from the running fiber back to run()
-  void wake(Fiber& fiber);
   void finish(Fiber& fiber);
   bool wait_on(int fd, bool write);
   bool arm(int fd, Waiters& slot, bool write);
   Waiters& waiters(int fd);
   void poll_io(int timeout_ms);
   void fire_timers();
-  Fiber& running_fiber();
   static void check_cancelled(Fiber& fiber);
 
   StackPool stacks_;
   sanitizers::Context sanitizer_;  // the scheduler's own stack (the thread's)
   int epoll_fd_;
   bool pessimistic_io_;
+  IoManager* io_manager_ = nullptr;  // when set, waits for I/O in place of epoll
   Fiber* running_ = nullptr;
   std::size_t live_ = 0;
   std::deque<Fiber*> runnable_;
