@@ -28,6 +28,9 @@ using std::chrono::milliseconds;
 class AbortedResponse : public Conformance {
  protected:
   void SetUp() override {
+    if (const std::string why = why_unrunnable(GetParam()); !why.empty()) {
+      GTEST_SKIP() << GetParam().binary << ": " << why;
+    }
     server_ = start({"--workers", "1", "--threads", "1"});
     port_ = server_->port();
     ASSERT_NE(port_, 0);

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fiber/ring.hpp"
 #include "server_process.hpp"
 
 namespace tenk::testing {
@@ -31,6 +34,7 @@ struct StepTraits {
   bool has_fd_cache = false;    // --fd-cache SECONDS keeps open files between requests
   bool has_timeout = false;     // --timeout SECONDS closes connections idle that long
   bool has_threads = false;     // --threads N I/O threads in one process, one acceptor
+  bool needs_io_uring = false;  // its I/O is on io_uring: skipped where that is unavailable
   int many_connections = 1000;  // keep-alive connections held at once by ManyConnections
 };
 
@@ -126,7 +130,35 @@ class Conformance : public ::testing::TestWithParam<StepTraits> {
     return server;
   }
 
+  // Why this machine cannot run the step ("" when it can): io_uring disabled, say. Its cases
+  // are skipped with that reason rather than failed. The probe runs once, in a child process:
+  // a ring's teardown ends asynchronously and can interrupt this process's blocking calls
+  // (a client's recv() failing with EINTR).
+  static std::string why_unrunnable(const StepTraits& step) {
+    if (!step.needs_io_uring) return "";
+    static const std::string reason = [] {
+      int pipe_fds[2];
+      if (pipe(pipe_fds) != 0) return std::string("pipe() failed");
+      const pid_t child = fork();
+      if (child == 0) {
+        const std::string why = fiber::io_uring_unavailable_reason();
+        _exit(write(pipe_fds[1], why.data(), why.size()) < 0 ? 1 : 0);
+      }
+      close(pipe_fds[1]);
+      std::string why;
+      char chunk[256];
+      for (ssize_t got; (got = read(pipe_fds[0], chunk, sizeof chunk)) > 0;) why.append(chunk, got);
+      close(pipe_fds[0]);
+      waitpid(child, nullptr, 0);
+      return why;
+    }();
+    return reason;
+  }
+
   void SetUp() override {
+    if (const std::string why = why_unrunnable(GetParam()); !why.empty()) {
+      GTEST_SKIP() << GetParam().binary << ": " << why;
+    }
     server_ = start();
     port_ = server_->port();
     ASSERT_NE(port_, 0);

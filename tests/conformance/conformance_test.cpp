@@ -468,6 +468,9 @@ TEST_P(Conformance, FileTruncatedMidResponseNeverHangsOrLies) {
 class IdleTimeout : public Conformance {
  protected:
   void SetUp() override {
+    if (const std::string why = why_unrunnable(GetParam()); !why.empty()) {
+      GTEST_SKIP() << GetParam().binary << ": " << why;
+    }
     if (!GetParam().has_timeout) GTEST_SKIP() << GetParam().binary << " has no idle timeout";
     server_ = start({"--timeout", "1"});
     port_ = server_->port();
