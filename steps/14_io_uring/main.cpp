@@ -1,36 +1,35 @@
-// Step 13: the answers that are ready leave together.
+// Step 14: the I/O manager on io_uring — completions instead of readiness.
 //
-// Step 12 answers a request with one send(). A client that pipelines (16 requests in one
-// segment, in the benchmark's pipeline scenario) gets 16 answers in 16 send() calls, although
-// all 16 were known as soon as the segment was parsed. Here converse() gathers each answer
-// (its header, and its body when that is in memory: prepared by step 12's cache, an error text,
-// an echo) in a buffer the session lends (HttpSession::gathered(), in its workspace), and writes
-// the buffer with one send() when the fiber is about to wait for input: recv_into() calls
-// before_wait() exactly then, that is when the requests already received are all answered. A
-// body that leaves by sendfile() (a large file, a range) is preceded by the gathered bytes and
-// its header in one send(MSG_MORE).
+// Steps 03-13 wait for readiness: epoll says a socket could be read, then the fiber makes the
+// system call. Here each fiber's receive, send, file read and the acceptor's accept are
+// submitted to an io_uring ring, one per I/O thread (fiber/ring.hpp), and the fiber parks until
+// the operation's completion. The scheduler runs every runnable fiber, then hands over the
+// whole turn's submissions and collects the completions in one io_uring_enter(): at a thousand
+// busy connections one system call serves many requests. The fibers and converse() stay as
+// they were; only the calls they make change (fiber::Ring::current().send() for fiber::send()).
 //
-// Fairness: a client whose pipeline never runs dry would keep its fiber busy, since reading
-// more requests never has to wait. After kAnswersPerTurn answers, or kGatheredBytesPerTurn
-// bytes, the fiber writes what it gathered and yields, so the other connections of its thread
-// get their turn (the scheduler polls I/O between turns: fiber/scheduler.hpp).
+// The ring uses what pays here, each explained in fiber/ring.hpp: DEFER_TASKRUN with a single
+// issuer, a multishot accept on thread 0, receives into provided buffers (an idle connection
+// lends the kernel no memory), and the sockets in a registered file table. A file body no
+// longer leaves by sendfile(): it is read through the ring into a buffer of the thread's pool,
+// kFileChunkBytes at a time, and sent from there (send_body() says why). TENK_SQPOLL=1 adds a
+// kernel thread that takes the submissions, so that a turn enters the kernel only to wait.
 //
-// Step 12's response cache, prepared answers in one send() for a plain request, stays.
-// Everything else is step 11's: one process, a fiber scheduler and epoll I/O manager per core,
-// one acceptor handing connections round-robin through a fiber::Handoff; the date cache, the
-// caches and the timeout manager are per thread, so nothing on the request path is shared.
+// A timeout or a stop cancels a fiber as before; a fiber parked on an operation cancels it in
+// the kernel (IORING_OP_ASYNC_CANCEL) and waits for its completion before it unwinds. Where
+// io_uring is unavailable (a sysctl, seccomp, a kernel before 6.1), the server says so at
+// start and exits 2.
+//
+// Everything else is step 13's: batched pipelined answers, step 12's prepared answers, and step
+// 11's threads, one acceptor handing connections round-robin through a fiber::Handoff, with
+// per-thread caches and timeout manager.
 //
 // What counts as progress (as in Warp, against slowloris): a complete request, or a read of at
 // least kProgressBytes; a connection idle between keep-alive requests counts as inactive. While
-// a response is sent, every send() or sendfile() that moves bytes tickles, so a slow client
-// that keeps reading is never cut off, and one that stops reading (a zero window) times out.
+// a response is sent, every send that moves bytes tickles, so a slow client that keeps reading
+// is never cut off, and one that stops reading (a zero window) times out.
 //
-// Trigger mode: connections are registered once, edge-triggered, for input AND output. The
-// fibers call recv() and send() until they say EAGAIN before they park, as edge triggering
-// requires, and epoll_ctl() is never needed again when it switches direction. The listener
-// is edge-triggered too: after a pause, the acceptor simply calls accept() again.
-//
-// What is still wrong: see book/14-conclusion.md.
+// What is still wrong: see book/15-io-uring.md.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -45,6 +44,7 @@
 #include <initializer_list>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -57,6 +57,7 @@
 #include "fiber/drain.hpp"
 #include "fiber/handoff.hpp"
 #include "fiber/io.hpp"
+#include "fiber/ring.hpp"
 #include "fiber/scheduler.hpp"
 #include "net/event_loop.hpp"
 #include "net/listener.hpp"
@@ -88,7 +89,7 @@ constexpr ssize_t kProgressBytes = 2048;
 // Sends all of `data`; each send that moves bytes is progress. False when the peer is gone.
 bool send_all(int fd, std::string_view data, int flags, timeout::Handle& timeout) {
   for (std::size_t sent = 0; sent < data.size();) {
-    ssize_t n = fiber::send(fd, data.data() + sent, data.size() - sent, flags);
+    ssize_t n = fiber::Ring::current().send(fd, data.data() + sent, data.size() - sent, flags);
     if (n < 0) return false;
     timeout.tickle();
     sent += static_cast<std::size_t>(n);
@@ -96,16 +97,49 @@ bool send_all(int fd, std::string_view data, int flags, timeout::Handle& timeout
   return true;
 }
 
-// The body: a file range with sendfile(), memory with send(). False when the peer is gone or
-// the file ended before the promised length (it shrank): the connection must then close.
+// A file body leaves from memory, kFileChunkBytes at a time: read through the ring into a
+// buffer, then sent. io_uring's splice needs a pipe per transfer (two descriptors more per
+// connection) and, unlike send, has no way to wait for a full socket buffer: it would block a
+// kernel worker thread instead. On loopback a large send from memory also makes fewer TCP
+// segments than sendfile() (bench/results/20261204T161126Z-vm/bigfile-study.md), which is
+// where most of a large body's CPU goes. The cost is a copy of the file into the buffer.
+constexpr std::size_t kFileChunkBytes = 256 << 10;
+
+// The thread's chunk buffers: one lent per body in flight, kept for the next one.
+class ChunkBuffer {
+ public:
+  ChunkBuffer() {
+    if (free_.empty()) free_.push_back(std::make_unique<char[]>(kFileChunkBytes));
+    buffer_ = std::move(free_.back());
+    free_.pop_back();
+  }
+  ~ChunkBuffer() { free_.push_back(std::move(buffer_)); }
+  ChunkBuffer(const ChunkBuffer&) = delete;
+  ChunkBuffer& operator=(const ChunkBuffer&) = delete;
+  char* data() { return buffer_.get(); }
+
+ private:
+  static thread_local std::vector<std::unique_ptr<char[]>> free_;
+  std::unique_ptr<char[]> buffer_;
+};
+thread_local std::vector<std::unique_ptr<char[]>> ChunkBuffer::free_;
+
+// The body: a file range read and sent in chunks, memory with send(). False when the peer is
+// gone or the file ended before the promised length (it shrank): the connection must then
+// close.
 bool send_body(int fd, const app::ResponseBody& body, timeout::Handle& timeout) {
   if (body.kind != app::ResponseBody::Kind::File) return send_all(fd, body.memory, 0, timeout);
-  auto offset = static_cast<off_t>(body.file_offset);
+  ChunkBuffer chunk;
+  std::uint64_t offset = body.file_offset;
   for (std::uint64_t left = body.length; left > 0;) {
-    ssize_t n = fiber::sendfile(fd, body.file_fd, &offset, left);
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(left, kFileChunkBytes));
+    ssize_t n = fiber::Ring::current().read(body.file_fd, chunk.data(), want, offset);
     if (n <= 0) return false;
-    timeout.tickle();
-    left -= static_cast<std::uint64_t>(n);
+    const auto got = static_cast<std::uint64_t>(n);
+    // MSG_MORE: the next chunk follows, so this one's last segment need not leave half full.
+    if (!send_all(fd, {chunk.data(), got}, got < left ? MSG_MORE : 0, timeout)) return false;
+    offset += got;
+    left -= got;
   }
   return true;
 }
@@ -145,7 +179,7 @@ void converse(int fd, app::HttpSession& session, timeout::Handle& timeout) {
       case Action::Receive: {
         // Every request received so far is answered: the gathered answers leave now, before the
         // fiber waits for more. Then an idle session gives its buffer back (receive_would_block).
-        ssize_t got = fiber::recv_into(
+        ssize_t got = fiber::Ring::current().recv_into(
             fd, [&] { return session.receive_space(); },
             [&] {
               answers_this_turn = 0;
@@ -218,6 +252,7 @@ void serve(int fd, ConnectionTable& connections, cache::FdCache& files, http::Da
            cache::ResponseCache& responses, timeout::TimeoutManager& timeouts) {
   Connection& connection =
       connections.add(std::make_unique<Connection>(fd, files, dates, responses));
+  fiber::Ring::current().register_socket(fd);
   connection.timeout = timeouts.add([&connection] { connection.fiber->cancel(); });
   connection.fiber = fiber::Scheduler::current()->spawn([&connections, &connection] {
     // However the fiber ends (done, reset, cancelled), the socket closes and the entry goes.
@@ -241,7 +276,7 @@ void accept_connections(int listen_fd, std::vector<IoThread>& threads,
                         const std::function<void(int)>& serve_here) {
   std::size_t next = 0;
   for (;;) {
-    int fd = fiber::accept(listen_fd);
+    int fd = fiber::Ring::current().accept(listen_fd);
     if (fd < 0) {
       // EMFILE, ENOBUFS...: the next try would fail alike, so this fiber sleeps (never spins).
       if (net::accept_error_may_last(errno)) fiber::sleep_for(net::kAcceptPauseLength);
@@ -273,6 +308,7 @@ void run_event_loop(std::size_t index, std::vector<IoThread>& threads, int liste
                     const net::ServerSetup& server) {
   IoThread& self = threads[index];
   fiber::Scheduler& scheduler = self.scheduler;
+  fiber::Ring ring(scheduler);    // made here: only the thread that made a ring submits to it
   cache::CachedDateSource dates;  // one per thread: formats once a second
   cache::FdCache files(server.root_fd, std::chrono::seconds(server.options.fd_cache_seconds),
                        cache::capacity_per_cache(server.options.fd_cache_max, threads.size()));
@@ -316,6 +352,10 @@ void run_event_loop(std::size_t index, std::vector<IoThread>& threads, int liste
 int main(int argc, char** argv) {
   net::ServerSetup server =
       net::set_up_server(argc, argv, net::kUsesThreads | net::kUsesFdCache | net::kUsesTimeout);
+  if (const std::string why = fiber::io_uring_unavailable_reason(); !why.empty()) {
+    std::fprintf(stderr, "tenk: this step needs io_uring: %s\n", why.c_str());
+    return 2;
+  }
   // Default: one per core this process may run on (taskset counts); two on one core take turns.
   const auto count = static_cast<std::size_t>(server.options.threads > 0 ? server.options.threads
                                                                          : net::usable_cores());
