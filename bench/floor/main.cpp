@@ -1,6 +1,6 @@
 // floor: the benchmark's "physical floor".
 //
-// A single-threaded epoll responder that does the least work an HTTP/1.1 server can do: it does not
+// A single-threaded responder that does the least work an HTTP/1.1 server can do: it does not
 // parse requests, it only counts their ends ("\r\n\r\n", even when split across reads) and answers
 // each with the same pre-built 200 response, the size of a real answer for the benchmark's
 // 151-byte index.html. The responses owed for one read go out in one send(). No server step can
@@ -8,6 +8,14 @@
 // kernel and the client, and how much is the server's own work. The ladder flags any scenario
 // where a server beats it by more than the spread: then the floor is doing something a server
 // need not, and must be fixed.
+//
+// It has two loops, chosen at start: epoll (this file), and io_uring (uring.cpp) when
+// TENK_IO_URING=1, the ladder's row "floor+io_uring". The least work the kernel allows depends on
+// how a server asks it for work: an epoll loop makes a system call for every accept, recv, send
+// and close, an io_uring loop one for a whole turn of them, so an epoll floor alone would not
+// bound a server built on io_uring (step 14). Each loop is a floor; the ladder checks every server
+// against the better of the two, figure by figure. Both share the request side (requests.hpp:
+// the counting of request ends, the "Connection: close" test) and the canned responses.
 //
 // It keeps the command-line contract of the step binaries (DESIGN.md §3), so the benchmark driver
 // runs it like any step. Its start-up is the steps' own, from tenk_common (common/net): the option
@@ -25,12 +33,12 @@
 //   read as its request's end, which is always the case for the benchmark's small requests. The
 //   response does not carry "Connection: close" itself. HTTP/1.0 is answered as if keep-alive.
 //
-// What keeps it the floor in every scenario it runs (the ladder flags any scenario where a server
-// beats it by more than the spread): a new connection is read at once, before it enters the epoll
-// set, so a one-request connection costs accept4, recv, send and close; TCP_NODELAY is set once on
-// the listener and inherited by every connection; the responses owed for one read leave in one
-// send(); before a close, the last of them are held with MSG_MORE so that close() sends them
-// with the FIN in one segment (nginx and step 13 do the same with TCP_CORK).
+// What keeps the epoll loop the floor in every scenario it runs (the ladder flags any scenario
+// where a server beats it by more than the spread): a new connection is read at once, before it
+// enters the epoll set, so a one-request connection costs accept4, recv, send and close;
+// TCP_NODELAY is set once on the listener and inherited by every connection; the responses owed for
+// one read leave in one send(); before a close, the last of them are held with MSG_MORE so that
+// close() sends them with the FIN in one segment (nginx and step 13 do the same with TCP_CORK).
 // - The Date header is the time the floor started, formatted once: a real server formats it at
 //   least once per second; the bytes on the wire are the same size.
 // - On SIGTERM/SIGINT it exits at once, without letting responses in flight finish (there is no
@@ -48,6 +56,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -58,6 +67,7 @@
 #include "net/options.hpp"
 #include "net/signals.hpp"
 #include "requests.hpp"
+#include "uring.hpp"
 
 namespace {
 
@@ -73,7 +83,7 @@ constexpr std::string_view kBody =
 static_assert(kBody.size() == 151);
 
 // A response can be owed many times over (pipelining); kCopies back-to-back copies let one send()
-// carry up to that many responses.
+// carry up to that many responses (in both loops).
 constexpr int kCopies = 256;
 
 constexpr std::size_t kRecvBufferSize = 64 * 1024;
@@ -116,15 +126,15 @@ struct Connection {
 
 class Floor {
  public:
-  Floor(int epoll_fd, int listen_fd, int stop_fd, std::string response, bool quiet)
+  Floor(int epoll_fd, int listen_fd, int stop_fd, const std::string& responses,
+        std::size_t response_len, bool quiet)
       : epoll_fd_(epoll_fd),
         listen_fd_(listen_fd),
         stop_fd_(stop_fd),
-        response_len_(response.size()),
+        responses_(responses),
+        response_len_(response_len),
         quiet_(quiet),
-        buffer_(kRecvBufferSize) {
-    for (int i = 0; i < kCopies; ++i) responses_ += response;
-  }
+        buffer_(kRecvBufferSize) {}
 
   // Runs until SIGTERM or SIGINT.
   void Run() {
@@ -288,9 +298,9 @@ class Floor {
   const int epoll_fd_;
   const int listen_fd_;
   const int stop_fd_;
+  const std::string& responses_;  // kCopies copies of the canned response, back to back
   const std::size_t response_len_;
   const bool quiet_;
-  std::string responses_;     // kCopies copies of the canned response, back to back
   std::vector<char> buffer_;  // one receive buffer: requests are only scanned, never kept
   std::vector<Connection> connections_;  // indexed by file descriptor
   std::vector<bool> open_;               // which descriptors are connections (for CloseAll)
@@ -316,6 +326,17 @@ int main(int argc, char** argv) {
   // unacknowledged, which with pipelining (or a delayed ACK) costs up to 40 ms.
   const int one = 1;
   setsockopt(listen_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  const std::string response = BuildResponse();
+  std::string responses;
+  for (int i = 0; i < kCopies; ++i) responses += response;
+
+  if (const char* io_uring = std::getenv("TENK_IO_URING");
+      io_uring && std::string_view(io_uring) == "1") {
+    const int status = tenk::floor::RunIoUring(options, listen_fd, responses, response.size());
+    close(listen_fd);
+    if (status == 0 && !options.quiet) std::fprintf(stderr, "floor: stopped\n");
+    return status;
+  }
   const int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   // Non-blocking: AcceptAll() accepts until EAGAIN.
   if (epoll_fd < 0 || fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK) != 0) {
@@ -330,7 +351,7 @@ int main(int argc, char** argv) {
   }
   tenk::net::announce_listening(options, listen_fd);
 
-  Floor floor(epoll_fd, listen_fd, tenk::net::stop_fd(), BuildResponse(), options.quiet);
+  Floor floor(epoll_fd, listen_fd, tenk::net::stop_fd(), responses, response.size(), options.quiet);
   floor.Run();
   floor.CloseAll();
   close(listen_fd);
