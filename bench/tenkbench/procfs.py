@@ -1,6 +1,7 @@
 """Process trees in /proc: CPU time, memory, file descriptors."""
 
 import os
+import re
 import time
 import typing
 
@@ -54,6 +55,17 @@ def process_tree(root):
 # in the window is counted to the tick (10 ms), and not at all if its parent has not reaped it
 # yet or is not in the tree. The servers do not fork during a measurement (prefork workers live
 # as long as their master), so in practice every figure is exact to the microsecond.
+#
+# io_uring's kernel threads are counted too. With IORING_SETUP_SQPOLL (the sqpoll variant) the ring
+# is polled by a kernel thread, iou-sqp-PID, created inside the server's thread group: it is listed
+# in /proc/PID/task, and its time (all of it system time) is in the process's CPU clock and in
+# /proc/PID/stat's utime + stime. Checked on Linux 6.18 with a ring that submits a NOP every ms for
+# 3 s under taskset -c 0: the process clock read 4.003 s and stat 3.99 s, of which the iou-sqp
+# thread 3.93 s (its own /proc/PID/task/TID/stat) and the submitting thread 0.06 s. So a SQPOLL
+# server's CPU per request includes the polling thread, spinning (sq_thread_idle) included. That
+# thread inherits the server's CPU list from taskset (it then shares the server CPU), unless the
+# ring pins it with IORING_SETUP_SQ_AFF, which overrides taskset: with sq_thread_cpu 1 it ran on
+# CPU 1, the load generator's.
 
 
 def cpu_clock_id(pid):
@@ -170,17 +182,45 @@ def rss_kib(pids):
 
 
 def open_fds(pids, sockets_only=False):
-    """Number of open file descriptors (or only sockets) over the processes."""
+    """Number of open file descriptors (or only sockets) over the processes, the sockets an
+    io_uring holds in its table of fixed files included (ring_sockets): the floor's io_uring loop
+    accepts its connections there, and they have no descriptor."""
     total = 0
     for pid in pids:
         try:
             fds = os.listdir(f"/proc/{pid}/fd")
-            if sockets_only:
-                fds = [fd for fd in fds if readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")]
-            total += len(fds)
         except OSError:
-            pass
+            continue  # exited
+        for fd in fds:
+            link = readlink(f"/proc/{pid}/fd/{fd}")
+            if link == "anon_inode:[io_uring]":
+                total += ring_sockets(pid, fd)
+            if not sockets_only or link.startswith("socket:"):
+                total += 1
     return total
+
+
+RING_FILE = re.compile(r"^\s*\d+: socket:\[", re.M)  # an entry of an io_uring fdinfo's UserFiles list
+
+
+def ring_sockets(pid, fd, timeout=1.0):
+    """The sockets in the table of fixed files of the io_uring that is descriptor `fd` of `pid`,
+    from its fdinfo ("UserFiles:", then one line per slot in use). The kernel writes that part only
+    when it gets the ring's lock without waiting (mutex_trylock); on Linux 6.18 a read that does not
+    get it stops before "UserFiles:", and under load most do: it is read again, for at most
+    `timeout` seconds (then 0)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                text = f.read()
+        except OSError:
+            return 0  # closed meanwhile
+        if "UserFiles:" in text:
+            return len(RING_FILE.findall(text))
+        if time.monotonic() > deadline:
+            return 0
+        time.sleep(0.001)
 
 
 def readlink(path):
@@ -196,8 +236,16 @@ def load_average():
         return float(f.read().split()[0])
 
 
+# io_uring's submission polling thread (IORING_SETUP_SQPOLL, see above) runs, spinning on the
+# ring, for sq_thread_idle (a second by default) after every submission, though the server waits:
+# its state says nothing about the server's, and waiting for it to sleep would make every request
+# of the deterministic counts wait that long.
+SQPOLL_THREAD = "iou-sqp-"
+
+
 def thread_states(pids):
-    """The state letter (R, S, D, t, Z, ...) of every thread of the processes."""
+    """The state letter (R, S, D, t, Z, ...) of every thread of the processes, io_uring's
+    submission polling thread left out (SQPOLL_THREAD)."""
     states = []
     for pid in pids:
         try:
@@ -208,7 +256,8 @@ def thread_states(pids):
             try:
                 with open(f"/proc/{pid}/task/{tid}/stat") as f:
                     data = f.read()
-                states.append(data[data.rindex(")") + 2])
+                if not data[data.index("(") + 1:].startswith(SQPOLL_THREAD):
+                    states.append(data[data.rindex(")") + 2])
             except (OSError, ValueError, IndexError):
                 pass  # the thread exited while we looked
     return states

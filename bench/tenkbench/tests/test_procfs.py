@@ -1,9 +1,12 @@
-"""CPU time of a real process tree, in nanoseconds, threads that exit included."""
+"""CPU time of a real process tree, in nanoseconds, threads that exit included; what /proc says
+of an io_uring (its sockets, its polling thread)."""
 
+import io
 import subprocess
 import sys
 import time
 import unittest
+from unittest import mock
 
 from tenkbench import procfs
 
@@ -85,6 +88,37 @@ class CpuTime(unittest.TestCase):
 
     def test_clock_id(self):
         self.assertEqual(procfs.cpu_clock_id(1), -14)  # ((~1) << 3) | 2
+
+
+# An io_uring's fdinfo on Linux 6.18 (abridged), as read with the ring's lock and without it.
+FDINFO_LOCKED = """pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t7316\nSqMask:\t0xfff\nSqThread:\t-1
+UserFiles:\t20000\n    0: socket:[73162532]\n    1: socket:[73162533]\n   17: socket:[73162534]
+UserBufs:\t1\n    0: 0x7f00/4096\nPollList:\n  op=6, task_works=0\n"""
+FDINFO_BUSY = "pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t7316\n"
+
+
+class Rings(unittest.TestCase):
+    def test_the_sockets_in_a_rings_table_of_fixed_files(self):
+        reads = [FDINFO_BUSY, FDINFO_BUSY, FDINFO_LOCKED]
+        with mock.patch("builtins.open", side_effect=lambda *a, **k: io.StringIO(reads.pop(0))), \
+                mock.patch.object(procfs.time, "sleep"):
+            self.assertEqual(procfs.ring_sockets(1, "6"), 3)  # read again until the lock was had
+        with mock.patch("builtins.open", side_effect=lambda *a, **k: io.StringIO(FDINFO_BUSY)):
+            self.assertEqual(procfs.ring_sockets(1, "6", timeout=0.01), 0)
+
+    def test_open_fds_counts_a_rings_sockets(self):
+        links = {"0": "/dev/null", "5": "socket:[1]", "6": "anon_inode:[io_uring]"}
+        with mock.patch.object(procfs.os, "listdir", return_value=list(links)), \
+                mock.patch.object(procfs, "readlink", side_effect=lambda path: links[path.rsplit("/", 1)[1]]), \
+                mock.patch.object(procfs, "ring_sockets", return_value=3):
+            self.assertEqual(procfs.open_fds([1]), 6)
+            self.assertEqual(procfs.open_fds([1], sockets_only=True), 4)
+
+    def test_the_sqpoll_thread_is_not_waited_for(self):
+        stats = {"10": "10 (14_io_uring) S 1 1", "11": "11 (iou-sqp-10) R 1 1", "12": "12 (iou-wrk-10) R 1 1"}
+        with mock.patch.object(procfs.os, "listdir", return_value=list(stats)), \
+                mock.patch("builtins.open", side_effect=lambda path: io.StringIO(stats[path.split("/")[4]])):
+            self.assertEqual(procfs.thread_states([10]), ["S", "R"])  # an io-wq worker is work: waited for
 
 
 if __name__ == "__main__":
