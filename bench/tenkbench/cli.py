@@ -11,20 +11,22 @@ import tempfile
 import time
 from pathlib import Path
 
-from .config import BIN, DEFAULT_VARIANT_SCENARIOS, DEFAULT_VARIANTS, HERD_RUN, PEERS, PROFILES, QUIET_LOAD, \
-    QUIET_WAIT_MAX_S, REPO, SCENARIOS, SMOKE_HERD_RUN, SMOKE_SYSCALL_RUNS, STUDIES, SYSCALL_RUNS, VARIANTS
+from .config import BIN, DEFAULT_VARIANT_SCENARIOS, DEFAULT_VARIANTS, FLOOR_VARIANTS, HERD_RUN, PEERS, PROFILES, \
+    QUIET_LOAD, QUIET_WAIT_MAX_S, REPO, SCENARIOS, SMOKE_HERD_RUN, SMOKE_SYSCALL_RUNS, STUDIES, SYSCALL_RUNS, VARIANTS
 from .machine import describe_machine
-from .servers import ServerSpec, binary_mentions, split_variant, variant_spec
+from .servers import ServerSpec, binary_mentions, split_variant, start_problem, variant_spec
 
 USAGE = """\
 bench/run [STEP...] [--smoke | --micro | --deterministic [--update-expectations]]
           [--repeat N] [--scenarios a,b] [--servers x,y] [--server-cpu CPUS] [--client-cpu CPUS]
           [--max-wait SECONDS] [--out DIR]
 
-  (no STEP)     the whole ladder: every step, nginx, lighttpd, the floor (about 12-20 minutes), and
-                09_fibers+pessimistic (09 with TENK_PESSIMISTIC_IO=1) in seed, c1 and the
-                deterministic counts
-  STEP...       a one-step run: those steps, the step before the first one, the floor (~1 minute)
+  (no STEP)     the whole ladder: every step, nginx, lighttpd, the floor and floor+io_uring (the
+                floor's io_uring loop, TENK_IO_URING=1), about 12-20 minutes; and in seed, c1 and
+                the deterministic counts 09_fibers+pessimistic (TENK_PESSIMISTIC_IO=1) and, once
+                step 14 is built, 14_io_uring+sqpoll (TENK_SQPOLL=1)
+  STEP...       a one-step run: those steps, the step before the first one, the two floors, and
+                the default variants of those steps (~1 minute)
   --smoke       tiny counts, the floor and the last step, results in a temporary folder (CI)
   --micro       only the micro benchmarks (build/bin/tenk_micro), JSON into the results folder
   --deterministic
@@ -33,10 +35,13 @@ bench/run [STEP...] [--smoke | --micro | --deterministic [--update-expectations]
                 server (or STEP... / --servers), checked against bench/expectations.json; a
                 temporary results folder unless --out (under 2 minutes)
   --update-expectations
-                with --deterministic: write the measured counts of the steps and the floor into
-                bench/expectations.json (after a change that moves them on purpose)
-  --servers     also STEP+pessimistic for the fiber steps (09-11): the same binary with
-                TENK_PESSIMISTIC_IO=1 (wait for readiness before every call)
+                with --deterministic: write the measured counts of the steps, their variants
+                and the floors into bench/expectations.json (after a change that moves them on
+                purpose)
+  --servers     also BASE+VARIANT: the same binary with one environment variable set, where
+                the binary reads it: STEP+pessimistic for the fiber steps (09 on;
+                TENK_PESSIMISTIC_IO=1, wait for readiness before every call), floor+io_uring
+                (TENK_IO_URING=1), STEP+sqpoll for the io_uring steps (14 on; TENK_SQPOLL=1)
   --server-cpu, --client-cpu
                 taskset CPU lists (0, 2-3, 0,2,4): the prefork steps get --workers and nginx
                 worker_processes = the server CPUs, step 11 one thread per server CPU (its default:
@@ -59,7 +64,7 @@ def parse_args(argv):
     parser.add_argument("--scenarios", type=comma_list, help="a,b: scenarios and studies to run: "
                         + ", ".join([s.name for s in SCENARIOS] + list(STUDIES)))
     parser.add_argument("--servers", type=comma_list,
-                        help="x,y: step names, nginx, lighttpd, floor, STEP+pessimistic (09-11)")
+                        help="x,y: step names, nginx, lighttpd, floor, BASE+VARIANT (" + ", ".join(VARIANTS) + ")")
     parser.add_argument("--server-cpu", default="0", help="taskset CPU list for the servers (default 0)")
     parser.add_argument("--client-cpu", default="1", help="taskset CPU list for loadgen and wrk (default 1)")
     parser.add_argument("--max-wait", type=int, metavar="SECONDS",
@@ -80,10 +85,10 @@ def parse_args(argv):
             parser.error(f"unknown scenario {scenario!r}; choose from: {', '.join(names)}")
     for server in args.servers or []:
         base, variant = split_variant(server)
-        known = base in known_steps if variant else base in known_steps + ["floor", *PEERS]
+        known = base in known_steps + ["floor"] if variant else base in known_steps + ["floor", *PEERS]
         if not known or (variant and variant not in VARIANTS):
             parser.error(f"unknown server {server!r}; choose from: {', '.join(known_steps + ['floor', *PEERS])}, "
-                         f"or STEP+VARIANT with VARIANT one of: {', '.join(VARIANTS)}")
+                         f"or STEP+VARIANT or floor+VARIANT with VARIANT one of: {', '.join(VARIANTS)}")
     if args.smoke and args.steps:
         parser.error("--smoke runs the floor and the last step; name no step")
     if args.update_expectations and not args.deterministic:
@@ -134,9 +139,12 @@ def built_steps():
 
 def choose_servers(args, profile, notes):
     """The servers of this run, in the order of the tables: steps (each variant after its step),
-    nginx, lighttpd, floor. The default variants (DEFAULT_VARIANTS) join the full ladder and
-    --deterministic, and a one-step run of their base step, limited to DEFAULT_VARIANT_SCENARIOS;
-    a variant named with --servers runs in every scenario."""
+    nginx, lighttpd, the floor and its variants. The floor's variants (FLOOR_VARIANTS) join every
+    run that has the floor by default but --smoke, in every scenario. The steps' default variants
+    (DEFAULT_VARIANTS) join the full ladder and --deterministic, and a one-step run of their base
+    step, when the base step is in the run, limited to DEFAULT_VARIANT_SCENARIOS; a variant named
+    with --servers runs in every scenario. A variant is skipped, with a note, where its binary does
+    not read its variable or does not start on this machine (start_problem)."""
     steps = built_steps()
     variants = []  # default variants, limited
     if args.servers:
@@ -145,11 +153,11 @@ def choose_servers(args, profile, notes):
         wanted = ["floor"] + steps[-1:]
     elif args.steps:
         first = steps.index(args.steps[0]) if args.steps[0] in steps else 0
-        wanted = steps[max(0, first - 1):first] + args.steps + ["floor"]
+        wanted = steps[max(0, first - 1):first] + args.steps + ["floor", *FLOOR_VARIANTS]
         variants = [v for v in DEFAULT_VARIANTS if split_variant(v)[0] in args.steps]
     else:
-        wanted = steps + list(PEERS) + ["floor"]
-        variants = list(DEFAULT_VARIANTS)
+        wanted = steps + list(PEERS) + ["floor", *FLOOR_VARIANTS]
+        variants = [v for v in DEFAULT_VARIANTS if split_variant(v)[0] in steps]
     servers = []
     order = steps + list(PEERS) + ["floor"]
     rank = lambda n: (order.index(split_variant(n)[0]) if split_variant(n)[0] in order else len(order), n)
@@ -157,13 +165,18 @@ def choose_servers(args, profile, notes):
         base, variant = split_variant(name)
         if variant:
             variable = VARIANTS[variant][0]
-            if base not in steps:
+            if not os.access(BIN / base, os.X_OK):
                 notes.append(f"{name}: skipped: build/bin/{base} not found")
             elif not binary_mentions(base, variable):
                 notes.append(f"{name}: skipped: {base} does not read {variable}")
             else:
                 only = DEFAULT_VARIANT_SCENARIOS if name in variants and name not in wanted else ()
-                servers.append(variant_spec(name, only))
+                spec = variant_spec(name, only)
+                problem = start_problem(spec)
+                if problem:
+                    notes.append(f"{name}: skipped: it does not start here: {problem}")
+                else:
+                    servers.append(spec)
         elif name in PEERS:
             if shutil.which(name) is None:
                 notes.append(f"{name}: skipped: not installed")

@@ -21,12 +21,23 @@ SPLIT_MIN_TICKS = 20
 PEERS = ("nginx", "lighttpd")
 STUDIES = ("syscalls", "herd", "crosscheck", "deterministic", "sizes", "scaling")
 
-# Server variants: a step binary run with one environment variable set, named STEP+VARIANT
-# ("09_fibers+pessimistic"). A variant exists for the steps whose binary reads the variable.
-VARIANTS = {"pessimistic": ("TENK_PESSIMISTIC_IO", "1")}  # common/fiber/scheduler.hpp
-# The variants the default runs add (full ladder, --deterministic, a one-step run of the base
-# step), and the scenarios they take part in there (all of them when named with --servers).
-DEFAULT_VARIANTS = ("09_fibers+pessimistic",)
+# Server variants: a binary run with one environment variable set, named BASE+VARIANT
+# ("09_fibers+pessimistic", "floor+io_uring"). Which bases a variant applies to is read from the
+# binaries, not listed here: a variant exists where build/bin/BASE reads its variable
+# (servers.binary_mentions), so pessimistic exists for the fiber steps (09 on), io_uring for the
+# floor, sqpoll for the steps whose I/O runs on io_uring (14 on), and a new step gets the variants
+# its code reads.
+VARIANTS = {"pessimistic": ("TENK_PESSIMISTIC_IO", "1"),  # common/fiber/scheduler.hpp
+            "io_uring": ("TENK_IO_URING", "1"),  # bench/floor/uring.cpp: the floor's io_uring loop
+            "sqpoll": ("TENK_SQPOLL", "1")}  # step 14: a kernel thread polls the ring (IORING_SETUP_SQPOLL)
+# The floor's variants, each a floor of its own (kind "floor", summary.floor_check): they join every
+# run that has the floor by default (the full ladder, a one-step run, --deterministic; not --smoke,
+# whose CI machine may refuse io_uring), in every scenario the floor runs.
+FLOOR_VARIANTS = ("floor+io_uring",)
+# The steps' variants the default runs add (full ladder, --deterministic, a one-step run) when their
+# base step is in the run, and the scenarios they take part in there (all of them when named with
+# --servers).
+DEFAULT_VARIANTS = ("09_fibers+pessimistic", "14_io_uring+sqpoll")
 DEFAULT_VARIANT_SCENARIOS = ("seed", "c1", "deterministic")
 
 # The timeouts (seconds) a scenario configures, the same in every server that has one: steps

@@ -14,7 +14,7 @@ TERMINALS = (  # (extension, terminal line, the small font of tick labels and pa
     ("svg", "set terminal svg size 800,450 dynamic noenhanced font 'sans,11' background '#ffffff'", ",8"),
     ("png", "set terminal pngcairo size 1600,900 noenhanced font 'sans,18' background '#ffffff'", ",13"),
 )
-REFERENCE_COLORS = {"nginx": "#009e73", "lighttpd": "#e69f00", "floor": "#cc0000"}
+REFERENCE_COLORS = {"nginx": "#009e73", "lighttpd": "#e69f00", "floor": "#cc0000", "floor+io_uring": "#cc79a7"}
 TOP_SYSCALLS = 11  # the stacked system-call figure: the most frequent kinds, the rest as "other"
 # Its colours, one per kind (gnuplot's own cycle repeats after 8).
 KIND_COLORS = ("#1f77b4 #ff7f0e #2ca02c #d62728 #9467bd #8c564b #e377c2 #17becf #bcbd22 #7f7f7f "
@@ -100,7 +100,8 @@ def sweep_plot(sub, servers, points, summaries):
 
 
 # Where each reference line is labelled (graph x, alignment), so that close lines stay readable.
-REFERENCE_LABELS = {"floor": ("0.01", "left"), "nginx": ("0.99", "right"), "lighttpd": ("0.5", "center")}
+REFERENCE_LABELS = {"floor": ("0.01", "left"), "nginx": ("0.99", "right"), "lighttpd": ("0.5", "center"),
+                    "floor+io_uring": ("0.25", "center")}
 
 
 def reference_lines(references):
@@ -126,7 +127,7 @@ def top_of(values):
 
 def ideas_plot(sub, steps, peers, panels):
     """The course's headline figure: per step, side by side, CPU µs per request and the two
-    deterministic counts, with nginx, lighttpd and the floor as reference lines. panels: a
+    deterministic counts, with nginx, lighttpd and the floors as reference lines. panels: a
     list of rows, each a list of (title, {server: (median, min, max)})."""
     if not steps or all(not values for row in panels for _, values in row):
         return None
@@ -151,7 +152,7 @@ def ideas_plot(sub, steps, peers, panels):
                          "plot [0:1] [0:1] NaN notitle"]
     body.append("unset multiplot")
     return figure("what_each_idea_bought", "What each idea bought: per request, step by step "
-                  "(dashed: nginx, lighttpd, the floor)", sub, "".join(data),
+                  "(dashed: nginx, lighttpd, the floors)", sub, "".join(data),
                   "\n".join(line for line in body if line), multiplot=True)
 
 

@@ -8,8 +8,10 @@ from .fmt import fmt_count, fmt_cpu, fmt_csv, fmt_duration, fmt_errors, fmt_rps,
     fmt_size, fmt_us, fmt_us_number, md_table
 from .numbers import write_numbers_md
 from .procfs import split_bound_ns
+from .servers import split_variant
 from .sizes import crossover, crossover_sentence, spread_sentence, spread_verdict
 from .studies import herd_summary
+from .summary import best_floor
 
 
 def write_csv(path, rows, fields):
@@ -360,7 +362,7 @@ HOW_TO_READ = """\
   two send() calls with Nagle on wait for the client's delayed ACK (~40 ms) on every keep-alive
   response: look at c1.
 - **slowloris**: every server that has a timeout gets the same T (steps 10-11 `--timeout`,
-  nginx and lighttpd in their configuration); steps 01-09 and the floor have none. "Dropped
+  nginx and lighttpd in their configuration); steps 01-09 and the floors have none. "Dropped
   after" is how long a dropped slow connection had lived since its connect (first and median);
   req/s is the legit load during the attack, "vs seed" against the same server's seed run.
 - **errors/run** is the median per run, by kind: bad_status includes the 503 that 02_select gives
@@ -375,7 +377,8 @@ HOW_TO_READ = """\
   request at a time on one keep-alive connection, under callgrind (user-space instructions) and
   strace; they do not move with the machine's noise (see the section near the end).
 - ⚠ after a server's name: it did not exit cleanly on SIGTERM in at least one run (see results.csv).
-- The floor check (near the end) lists every scenario where a server beat the floor.
+- The floor check (near the end) lists every scenario where a server beat the floor: the best of
+  the floor rows (floor, and floor+io_uring: the same answers from an io_uring loop).
 """
 
 
@@ -404,8 +407,9 @@ def write_results_md(ctx, summaries, results):
         md += ["## Connections sweep: keep-alive /index.html, req/s median", "",
                sweep_table_md(servers, summaries), ""]
     md += studies_md(ctx, servers, results, summaries)
-    if any(s.kind == "floor" for s in ctx.servers):
-        md += floor_check_md(results.floor_flags)
+    floors = [s.name for s in ctx.servers if s.kind == "floor"]
+    if floors:
+        md += floor_check_md(results.floor_flags, floors, load_names, summaries, results.det_rows)
     if ctx.plots:
         md += ["## Plots", "", " ".join(f"[{name}.svg]({name}.svg) ([png]({name}.png))" for name in ctx.plots), ""]
     if ctx.notes:
@@ -415,15 +419,49 @@ def write_results_md(ctx, summaries, results):
         write_numbers_md(ctx.out)
 
 
-def floor_check_md(flags):
+def floor_check_md(flags, floors, scenario_names, summaries, det_rows):
     md = ["## Floor check", "",
           "The floor must not lose: a server that beats it (req/s, CPU per request, instructions or "
           "system calls per request) by more than the spread of the repeats, and by more than 5% (15% "
           "with one repeat), "
           "shows work the floor does and need not. Then the floor is wrong and must be fixed.", ""]
+    if len(floors) > 1:
+        md += ["Each floor row is a floor: the same answers with a different loop (floor: epoll; "
+               "floor+io_uring: io_uring, bench/floor/uring.cpp). For each scenario and figure the bar is "
+               "the best of them, named in each line below; the floors are not checked against each other.",
+               "", floors_table_md(floors, scenario_names, summaries, det_rows), ""]
     if not flags:
         return md + ["No server beat the floor.", ""]
     return md + [f"- **{flag}**" for flag in flags] + [""]
+
+
+def floors_table_md(floors, scenario_names, summaries, det_rows):
+    """The floors side by side: req/s and CPU per request per scenario, the deterministic counts,
+    and which floor sets the bar for each figure (summary.floor_check)."""
+    rows = []
+    for scenario in scenario_names:
+        measured = {name: summaries[(scenario, name)] for name in floors if (scenario, name) in summaries}
+        if not measured:
+            continue
+        cells = [f"{fmt_rps(s['rps_median'])} req/s, {fmt_cpu(s['cpu_us_per_request'])} µs" if s else "–"
+                 for s in (measured.get(name) for name in floors)]
+        with_rps = [(name, s) for name, s in measured.items() if s["rps_median"] is not None]
+        with_cpu = [(name, s) for name, s in with_rps if s["cpu_us_per_request"] is not None]
+        fastest = best_floor(with_rps, key=lambda s: s["rps_median"])
+        leanest = best_floor(with_cpu, key=lambda s: s["cpu_us_per_request"], lower_is_better=True)
+        rows.append([scenario] + cells + [f"req/s: {fastest[0] if fastest else '–'}; "
+                                          f"CPU: {leanest[0] if leanest else '–'}"])
+    for kind in DETERMINISTIC_RUNS:
+        counted = {r["server"]: r for r in det_rows if r["kind"] == kind and r["server"] in floors}
+        if not counted:
+            continue
+        cells = [f"{fmt_count(r['instructions_per_request'])} instructions, "
+                 f"{fmt_syscalls(r['syscalls_per_request'])} syscalls" if r else "–"
+                 for r in (counted.get(name) for name in floors)]
+        bar = [best_floor(list(counted.items()), key=lambda r: r[field], lower_is_better=True)[0]
+               for field in ("instructions_per_request", "syscalls_per_request")]
+        rows.append([f"deterministic {kind}"] + cells + [f"instructions: {bar[0]}; syscalls: {bar[1]}"])
+    return md_table(["scenario"] + floors + ["the bar"], rows)
 
 
 def quiet_sentence(ctx):
@@ -495,9 +533,22 @@ def variant_rows(base, variant, det_rows, summaries):
     return rows
 
 
+# What each variant changes, for its section (config.VARIANTS names the variables).
+VARIANT_WHAT = {
+    "pessimistic": "the fiber scheduler waits for readiness before every call (a one-shot epoll registration "
+                   "per wait) instead of trying the call first and waiting only after EAGAIN "
+                   "(common/fiber/scheduler.hpp).",
+    "io_uring": "the floor's io_uring loop (bench/floor/uring.cpp): one io_uring_enter per loop turn for "
+                "every accept, recv, send and close the turn needs, instead of a system call each.",
+    "sqpoll": "a kernel thread (iou-sqp-PID) polls the ring's submissions (IORING_SETUP_SQPOLL), so "
+              "submitting needs no system call while it spins; its CPU time is counted with the server's "
+              "(bench/tenkbench/procfs.py).",
+}
+
+
 def variants_md(ctx, results, summaries):
-    """A section per variant that ran beside its base step (09_fibers+pessimistic: optimistic or
-    pessimistic I/O?)."""
+    """A section per variant that ran beside its base (09_fibers+pessimistic: optimistic or
+    pessimistic I/O? floor+io_uring: what io_uring saves the floor)."""
     md = []
     names = [s.name for s in ctx.servers]
     for spec in ctx.servers:
@@ -508,11 +559,9 @@ def variants_md(ctx, results, summaries):
         if not rows:
             continue
         env = " ".join(f"{k}={v}" for k, v in spec.env)
+        what = VARIANT_WHAT.get(split_variant(spec.name)[1])
         md += [f"## {spec.name} against {base}", "",
-               f"The same binary with {env}"
-               + (": the fiber scheduler waits for readiness before every call (a one-shot epoll "
-                  "registration per wait) instead of trying the call first and waiting only after "
-                  "EAGAIN (common/fiber/scheduler.hpp)." if "PESSIMISTIC" in env else "."), "",
+               f"The same binary with {env}" + (f": {what}" if what else "."), "",
                md_table(["measure", base, spec.name, "ratio"], rows), ""]
     return md
 
@@ -570,7 +619,8 @@ def deterministic_md(results):
           "\"Connection: close\"), once under `valgrind --tool=callgrind --trace-children=yes` "
           "(user-space instructions, every process) and once under `strace -f -c`; a run with no "
           "load (start, stop) is subtracted and the rest divided by the requests. Checked against "
-          "bench/expectations.json (steps and floor; ±3% instructions, ±0.25 system calls). "
+          "bench/expectations.json (steps, their variants and the floors; ±3% instructions, ±0.25 system "
+          "calls). "
           "Per system call: syscalls.csv, scenarios c1-keepalive and c1-close; the callgrind "
           "profiles are in deterministic/.", "",
           deterministic_table_md(results.det_rows) if results.det_rows else "(no counts)", ""]

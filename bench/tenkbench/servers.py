@@ -48,9 +48,10 @@ def split_variant(name):
 
 
 def variant_spec(name, only=()):
-    """The ServerSpec of a variant name (see config.VARIANTS)."""
+    """The ServerSpec of a variant name (see config.VARIANTS): a floor's variant is a floor."""
     base, variant = split_variant(name)
-    return ServerSpec(name, "step", binary=base, env=(VARIANTS[variant],), only=tuple(only))
+    return ServerSpec(name, "floor" if base == "floor" else "step", binary=base, env=(VARIANTS[variant],),
+                      only=tuple(only))
 
 
 @functools.lru_cache(maxsize=None)
@@ -60,6 +61,31 @@ def binary_mentions(program, text):
         return text.encode() in (BIN / program).read_bytes()
     except OSError:
         return False
+
+
+def start_problem(spec, timeout=SERVER_START_TIMEOUT_S):
+    """None if the step or floor binary of `spec` starts here with its environment (prints its
+    "listening on" line), else why not: its last line on stderr. A variant that cannot run on
+    this machine (the io_uring floor where io_uring is refused says so and exits 2) is then
+    skipped with that line, instead of failing in every scenario."""
+    command = [str(BIN / spec.program), "--bind", "127.0.0.1", "--port", "0", "--quiet"]
+    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=dict(os.environ, **dict(spec.env)), start_new_session=True)
+    line = read_line(proc.stdout.fileno(), timeout)
+    if line and line.startswith("listening on "):
+        proc.send_signal(signal.SIGTERM)
+    else:
+        kill_group(proc)
+    try:
+        proc.wait(timeout=SERVER_STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+    errors = proc.stderr.read().decode(errors="replace").strip().splitlines()
+    proc.stdout.close()
+    proc.stderr.close()
+    if line and line.startswith("listening on "):
+        return None
+    return errors[-1] if errors else f"no 'listening on' line within {timeout} s"
 
 
 STEP_FLAGS = ("--workers", "--threads", "--timeout")

@@ -3,6 +3,7 @@ scenarios' timeouts."""
 
 import unittest
 from pathlib import Path
+from unittest import mock
 
 from tenkbench import cli, servers
 from tenkbench.config import IDLE_HOLD_MAX_S, PEER_TEMPLATES, SLOWLORIS_TIMEOUT_S, scenario_table
@@ -52,6 +53,71 @@ class Variants(unittest.TestCase):
         self.assertFalse(spec.runs("close"))
         plain = servers.ServerSpec("09_fibers", "step")
         self.assertEqual((plain.program, plain.variant, plain.runs("close")), ("09_fibers", False, True))
+
+    def test_a_floor_variant_is_a_floor(self):
+        spec = servers.variant_spec("floor+io_uring")
+        self.assertEqual((spec.kind, spec.program, spec.env, spec.variant, spec.runs("close")),
+                         ("floor", "floor", (("TENK_IO_URING", "1"),), True, True))
+        spec = servers.variant_spec("14_io_uring+sqpoll")
+        self.assertEqual((spec.kind, spec.program, spec.env), ("step", "14_io_uring", (("TENK_SQPOLL", "1"),)))
+
+    def test_the_command_line_names_floor_variants(self):
+        args = cli.parse_args(["--servers", "floor,floor+io_uring,09_fibers+pessimistic"])
+        self.assertEqual(args.servers, ["floor", "floor+io_uring", "09_fibers+pessimistic"])
+        for bad in ("floor+bogus", "nginx+io_uring"):
+            with mock.patch("sys.stderr"), self.assertRaises(SystemExit, msg=bad):
+                cli.parse_args(["--servers", bad])
+
+
+class ChooseServers(unittest.TestCase):
+    """Which servers a run gets, with the binaries faked: `built` are the steps in build/bin, `reads`
+    the (binary, variable) pairs whose binary mentions the variable, `refused` the variants that do
+    not start here (with the line they would print)."""
+
+    def choose(self, argv, built, reads, refused=None, profile="full"):
+        refused = refused or {}
+        notes = []
+        with mock.patch.object(cli, "built_steps", return_value=built), \
+                mock.patch.object(cli, "binary_mentions", side_effect=lambda b, v: (b, v) in reads), \
+                mock.patch.object(cli, "start_problem", side_effect=lambda spec: refused.get(spec.name)), \
+                mock.patch.object(cli.os, "access", side_effect=lambda p, mode: Path(p).name in built + ["floor"]):
+            chosen = cli.choose_servers(cli.parse_args(argv), profile, notes)
+        return {s.name: (s.kind, s.only) for s in chosen}, notes
+
+    READS = {("09_fibers", "TENK_PESSIMISTIC_IO"), ("14_io_uring", "TENK_PESSIMISTIC_IO"),
+             ("14_io_uring", "TENK_SQPOLL"), ("floor", "TENK_IO_URING")}
+
+    def test_the_full_ladder_has_both_floors_and_the_step_variants_of_the_steps_it_has(self):
+        limited = ("seed", "c1", "deterministic")
+        with mock.patch.object(cli.shutil, "which", return_value=None):
+            chosen, notes = self.choose([], ["09_fibers", "14_io_uring"], self.READS)
+        self.assertEqual(chosen, {"09_fibers": ("step", ()), "09_fibers+pessimistic": ("step", limited),
+                                  "14_io_uring": ("step", ()), "14_io_uring+sqpoll": ("step", limited),
+                                  "floor": ("floor", ()), "floor+io_uring": ("floor", ())})
+        self.assertEqual(notes, ["nginx: skipped: not installed", "lighttpd: skipped: not installed"])
+
+    def test_no_step_14_no_sqpoll_variant_and_no_note(self):
+        with mock.patch.object(cli.shutil, "which", return_value=None):
+            chosen, notes = self.choose([], ["09_fibers", "13_batched_writes"], self.READS)
+        self.assertNotIn("14_io_uring+sqpoll", chosen)
+        self.assertFalse([note for note in notes if "sqpoll" in note])
+
+    def test_a_one_step_run_has_both_floors(self):
+        chosen, _ = self.choose(["14_io_uring"], ["13_batched_writes", "14_io_uring"], self.READS, profile="step")
+        self.assertEqual(sorted(chosen), ["13_batched_writes", "14_io_uring", "14_io_uring+sqpoll", "floor",
+                                          "floor+io_uring"])
+
+    def test_the_smoke_run_keeps_one_floor(self):
+        chosen, _ = self.choose(["--smoke"], ["13_batched_writes", "14_io_uring"], self.READS, profile="smoke")
+        self.assertEqual(sorted(chosen), ["14_io_uring", "floor"])
+
+    def test_a_variant_is_skipped_where_its_binary_does_not_read_it_or_does_not_start(self):
+        line = "floor: TENK_IO_URING=1, but io_uring is not available here: io_uring_queue_init: ..."
+        chosen, notes = self.choose(["--servers", "floor+io_uring,13_batched_writes+sqpoll"],
+                                    ["13_batched_writes"], self.READS, refused={"floor+io_uring": line})
+        self.assertEqual(chosen, {})
+        self.assertEqual(notes, ["13_batched_writes+sqpoll: skipped: 13_batched_writes does not read TENK_SQPOLL",
+                                 f"floor+io_uring: skipped: it does not start here: {line}"])
 
 
 class Scenarios(unittest.TestCase):

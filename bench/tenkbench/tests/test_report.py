@@ -150,6 +150,25 @@ class OtherTables(unittest.TestCase):
                                 ["req/s, seed", "40,000", "30,000", "0.75×"],
                                 ["CPU µs/req, seed", "20.0", "25.0", "1.25×"]])
 
+    def test_floor_check_shows_both_floors_and_the_bar(self):
+        rows = [run_row("floor", "seed", 100.0, cpu_us_per_request=4.0),
+                run_row("floor+io_uring", "seed", 90.0, cpu_us_per_request=3.0),
+                run_row("14_io_uring", "seed", 80.0, cpu_us_per_request=5.0)]
+        servers = ["14_io_uring", "floor", "floor+io_uring"]
+        summaries = summarize(rows, ["seed"], servers)
+        det = [{"server": server, "kind": "keepalive", "instructions_per_request": i, "syscalls_per_request": c}
+               for server, i, c in (("floor", 700.0, 2.0), ("floor+io_uring", 900.0, 0.02))]
+        md = report.floor_check_md([], ["floor", "floor+io_uring"], ["seed"], summaries, det)
+        table = [line for line in md if line.startswith("| scenario")][0].splitlines()
+        self.assertEqual(table[0], "| scenario | floor | floor+io_uring | the bar |")
+        self.assertEqual(table[2], "| seed | 100 req/s, 4.0 µs | 90 req/s, 3.0 µs | req/s: floor; CPU: floor+io_uring |")
+        self.assertEqual(table[3], "| deterministic keepalive | 700 instructions, 2.00 syscalls | 900 instructions, "
+                                   "0.02 syscalls | instructions: floor; syscalls: floor+io_uring |")
+        self.assertEqual(md[-2:], ["No server beat the floor.", ""])
+        one = report.floor_check_md(["seed: x"], ["floor"], ["seed"], summaries, det)
+        self.assertFalse([line for line in one if line.startswith("| scenario")])  # one floor: no table
+        self.assertEqual(one[-2:], ["- **seed: x**", ""])
+
     def test_sizes_section_names_the_crossover(self):
         rows = []
         for size, a, b in ((151, 10.0, 11.0), (4096, 12.0, 12.5), (65536, 30.0, 20.0)):

@@ -231,7 +231,7 @@ class FloorCheck(unittest.TestCase):
     def test_a_server_faster_than_the_floor_is_flagged(self):
         flags = summary.floor_check(self.summaries([130.0, 131.0, 129.0], [100.0, 101.0, 99.0], server_cpu=(3.9,)),
                                     ["seed"], ["03_epoll", "floor"])
-        self.assertEqual(flags, ["seed: 03_epoll 130 req/s beats the floor's 100 by more than the spread"])
+        self.assertEqual(flags, ["seed: 03_epoll 130 req/s beats the best floor (floor, 100) by more than the spread"])
 
     def test_a_faster_server_with_more_cpu_says_so(self):
         flags = summary.floor_check(self.summaries([130.0, 131.0, 129.0], [100.0, 101.0, 99.0]),
@@ -242,8 +242,8 @@ class FloorCheck(unittest.TestCase):
     def test_less_cpu_than_the_floor_is_flagged(self):
         flags = summary.floor_check(self.summaries([90.0], [100.0], server_cpu=(3.0,), floor_cpu=(4.0,)),
                                     ["seed"], ["03_epoll", "floor"])
-        self.assertEqual(flags, ["seed: 03_epoll uses 3.0 µs of CPU per request, less than the floor's 4.0, "
-                                 "by more than the spread"])
+        self.assertEqual(flags, ["seed: 03_epoll uses 3.0 µs of CPU per request, less than the best floor "
+                                 "(floor, 4.0) by more than the spread"])
 
     def test_a_slower_server_is_not(self):
         self.assertEqual(summary.floor_check(self.summaries([90.0], [100.0]), ["seed"], ["03_epoll", "floor"]), [])
@@ -254,4 +254,39 @@ class FloorCheck(unittest.TestCase):
                 "syscalls_per_request": 8.5}]
         self.assertEqual(summary.floor_check({}, [], [], det),
                          ["deterministic close: 08_fd_cache makes 8.50 system calls per request, fewer than "
-                          "the floor's 9.00"])
+                          "the best floor (floor, 9.00)"])
+
+    def two_floors(self, server, floor, io_uring):
+        """Summaries of 14_io_uring, floor and floor+io_uring in seed: (rps, cpu) each, one repeat."""
+        rows = [row(server=name, rps=rps, cpu_us_per_request=cpu)
+                for name, (rps, cpu) in (("14_io_uring", server), ("floor", floor), ("floor+io_uring", io_uring))]
+        return summary.summarize(rows, ["seed"], ["14_io_uring", "floor", "floor+io_uring"])
+
+    def test_the_bar_is_the_best_floor_and_the_line_names_it(self):
+        servers = ["14_io_uring", "floor", "floor+io_uring"]
+        # Beats the epoll floor in req/s and CPU, but not the io_uring floor: no flag.
+        self.assertEqual(summary.floor_check(self.two_floors((130.0, 3.0), (100.0, 4.0), (140.0, 2.9)),
+                                             ["seed"], servers), [])
+        # Each figure has its own best floor: req/s from the epoll floor, CPU from the io_uring one.
+        flags = summary.floor_check(self.two_floors((130.0, 2.0), (100.0, 4.0), (90.0, 3.0)), ["seed"], servers)
+        self.assertEqual(flags, ["seed: 14_io_uring 130 req/s beats the best floor (floor, 100) by more than the spread",
+                                 "seed: 14_io_uring uses 2.0 µs of CPU per request, less than the best floor "
+                                 "(floor+io_uring, 3.0) by more than the spread"])
+
+    def test_the_floors_are_not_checked_against_each_other(self):
+        flags = summary.floor_check(self.two_floors((50.0, 9.0), (100.0, 4.0), (200.0, 2.0)),
+                                    ["seed"], ["14_io_uring", "floor", "floor+io_uring"])
+        self.assertEqual(flags, [])
+        self.assertTrue(summary.is_floor("floor+io_uring") and summary.is_floor("floor"))
+        self.assertFalse(summary.is_floor("14_io_uring+sqpoll") or summary.is_floor("floorish"))
+
+    def test_deterministic_counts_against_the_best_floor(self):
+        det = [{"server": "floor", "kind": "keepalive", "instructions_per_request": 700.0,
+                "syscalls_per_request": 2.0},
+               {"server": "floor+io_uring", "kind": "keepalive", "instructions_per_request": 900.0,
+                "syscalls_per_request": 0.02},
+               {"server": "14_io_uring", "kind": "keepalive", "instructions_per_request": 800.0,
+                "syscalls_per_request": 0.01}]
+        self.assertEqual(summary.floor_check({}, [], [], det),
+                         ["deterministic keepalive: 14_io_uring makes 0.01 system calls per request, fewer than "
+                          "the best floor (floor+io_uring, 0.02)"])
