@@ -154,9 +154,17 @@ def parse_callgrind_total(text):
 
 
 def callgrind_total(folder):
-    """Sum of Ir over the profiles in `folder` (one per process); (total, number of profiles)."""
-    files = sorted(Path(folder).glob("callgrind.out.*"))
-    return sum(parse_callgrind_total(f.read_text(errors="replace")) for f in files), len(files)
+    """Sum of Ir over the profiles in `folder` (one per process): (total, profiles summed, profiles
+    left out). Callgrind fills a process's profile when the process exits: one killed first (a
+    server that did not stop on SIGTERM) leaves it empty, without a count, and is left out."""
+    total = summed = left_out = 0
+    for f in sorted(Path(folder).glob("callgrind.out.*")):
+        try:
+            total += parse_callgrind_total(f.read_text(errors="replace"))
+            summed += 1
+        except ValueError:
+            left_out += 1
+    return total, summed, left_out
 
 
 @functools.lru_cache(maxsize=None)
@@ -210,7 +218,9 @@ def counted_run(ctx, spec, tool, kind, requests, *, keepalive=None, path=DETERMI
         if server.exit_note:
             status += f" ({server.exit_note})"
     if tool == "callgrind":
-        count, profiles = callgrind_total(folder)
+        count, profiles, left_out = callgrind_total(folder)
+        if left_out:
+            notes.append(f"{left_out} callgrind profile(s) without a count, left out: killed before it exited")
         if not profiles:
             notes.append("callgrind wrote no profile")
     else:

@@ -3,8 +3,10 @@
 import copy
 import socket
 import subprocess
+import tempfile
 import threading
 import unittest
+from pathlib import Path
 
 from tenkbench import deterministic, procfs
 
@@ -44,6 +46,12 @@ class Callgrind(unittest.TestCase):
     def test_no_count(self):
         with self.assertRaises(ValueError):
             deterministic.parse_callgrind_total("events: Ir\n")
+
+    def test_a_profile_without_a_count_is_left_out(self):
+        with tempfile.TemporaryDirectory() as folder:
+            (Path(folder) / "callgrind.out.10").write_text(CALLGRIND_OUT)
+            (Path(folder) / "callgrind.out.11").write_text("")  # a process killed before it exited
+            self.assertEqual(deterministic.callgrind_total(folder), (5683873, 1, 1))
 
     def test_row_divides_by_requests(self):
         row = deterministic.deterministic_row("floor", "keepalive", 1000, 1, 368_123, 3012)
