@@ -256,6 +256,15 @@ class FloorCheck(unittest.TestCase):
                          ["deterministic close: 08_fd_cache makes 8.50 system calls per request, fewer than "
                           "the best floor (floor, 9.00)"])
 
+    def test_a_sqpoll_variant_is_not_checked_on_system_calls(self):
+        det = [{"server": "floor+io_uring", "kind": "keepalive", "instructions_per_request": 600.0,
+                "syscalls_per_request": 2.0},
+               {"server": "14_io_uring+sqpoll", "kind": "keepalive", "instructions_per_request": 2500.0,
+                "syscalls_per_request": 1.0}]
+        self.assertEqual(summary.floor_check({}, [], [], det), [])
+        det[1]["instructions_per_request"] = 500.0  # its instructions are still checked
+        self.assertEqual(len(summary.floor_check({}, [], [], det)), 1)
+
     def two_floors(self, server, floor, io_uring):
         """Summaries of 14_io_uring, floor and floor+io_uring in seed: (rps, cpu) each, one repeat."""
         rows = [row(server=name, rps=rps, cpu_us_per_request=cpu)
