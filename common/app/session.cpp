@@ -44,8 +44,6 @@ class WorkspacePool {
   // 20 MiB per thread at most) spares those an allocation and a free per request.
   static constexpr std::size_t kMaxFree = 1024;
 
-  WorkspacePool() { free_.reserve(kMaxFree); }
-
   std::unique_ptr<HttpSession::Workspace> take() {
     if (free_.empty()) {
       // `new T`, not std::make_unique<T>(): make_unique value-initializes, which would zero
