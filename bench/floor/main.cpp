@@ -330,9 +330,14 @@ int main(int argc, char** argv) {
   std::string responses;
   for (int i = 0; i < kCopies; ++i) responses += response;
 
-  if (const char* io_uring = std::getenv("TENK_IO_URING");
-      io_uring && std::string_view(io_uring) == "1") {
-    const int status = tenk::floor::RunIoUring(options, listen_fd, responses, response.size());
+  const auto set = [](const char* variable) {
+    const char* value = std::getenv(variable);
+    return value != nullptr && std::string_view(value) == "1";
+  };
+  // TENK_SQPOLL=1 implies the io_uring loop: it is that loop with a polling kernel thread.
+  if (set("TENK_IO_URING") || set("TENK_SQPOLL")) {
+    const int status =
+        tenk::floor::RunIoUring(options, listen_fd, responses, response.size(), set("TENK_SQPOLL"));
     close(listen_fd);
     if (status == 0 && !options.quiet) std::fprintf(stderr, "floor: stopped\n");
     return status;

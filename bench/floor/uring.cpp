@@ -27,6 +27,12 @@
 //   would hold the socket open forever (checked with tcpdump on loopback: the last answer and
 //   the FIN leave in one segment, here as in the epoll loop).
 //
+// With TENK_SQPOLL=1 (the ladder's "floor+sqpoll") the ring is set up with IORING_SETUP_SQPOLL
+// instead of DEFER_TASKRUN, as step 14's SQPOLL variant is: a kernel thread of the process takes
+// the submissions, so a turn enters the kernel only to wait, and that thread's CPU is counted with
+// the floor's. It is the floor of 14_io_uring+sqpoll: busy polling answers one client sooner than
+// any loop that sleeps between requests can.
+//
 // It stops on SIGTERM or SIGINT like the epoll loop, but reads them from a signalfd (see
 // RunIoUring): under valgrind 3.19 a signal's handler never runs while io_uring_enter waits.
 //
@@ -79,6 +85,7 @@ constexpr unsigned kBufferSize = 2048;
 constexpr int kBufferGroup = 0;
 constexpr unsigned kMaxFixedFiles = 1u << 20;  // the kernel's IORING_MAX_FIXED_FILES
 constexpr int kAcceptPauseMs = 100;
+constexpr unsigned kSqThreadIdleMs = 10;  // as step 14's (common/fiber/ring.cpp)
 
 // What a completion is for: the top byte of its user_data. Below it, for a connection's
 // operations, the connection's generation (24 bits) and its slot in the fixed-file table.
@@ -120,8 +127,8 @@ int Unavailable(const char* call, int error) {
   } else if (error == ENOSYS) {
     why = "this kernel has no io_uring, or a seccomp filter hides it";
   }
-  std::fprintf(stderr, "floor: TENK_IO_URING=1, but io_uring is not available here: %s: %s (%s)\n",
-               call, std::strerror(error), why);
+  std::fprintf(stderr, "floor: io_uring is not available here: %s: %s (%s)\n", call,
+               std::strerror(error), why);
   return 2;
 }
 
@@ -176,7 +183,10 @@ class UringFloor {
   // A free submission entry. A turn that needs more than kSqEntries hands the ones it has to the
   // kernel now: one system call more, never seen at the benchmark's sizes but c10k's.
   io_uring_sqe* Sqe() {
-    while ((last_sqe_ = io_uring_get_sqe(&ring_)) == nullptr) io_uring_submit(&ring_);
+    while ((last_sqe_ = io_uring_get_sqe(&ring_)) == nullptr) {
+      io_uring_submit(&ring_);
+      if (ring_.flags & IORING_SETUP_SQPOLL) io_uring_sqring_wait(&ring_);  // its thread takes them
+    }
     return last_sqe_;
   }
 
@@ -393,14 +403,22 @@ class UringFloor {
 }  // namespace
 
 int RunIoUring(const tenk::net::Options& options, int listen_fd, const std::string& responses,
-               std::size_t response_len) {
+               std::size_t response_len, bool sqpoll) {
   io_uring ring;
   io_uring_params params{};
   params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_CQSIZE |
                  IORING_SETUP_SUBMIT_ALL;
+  if (sqpoll) {
+    // The floor of step 14's SQPOLL variant, set up as that step's ring is (fiber/ring.cpp): a
+    // kernel thread takes the submissions and sleeps after kSqThreadIdleMs without any; it
+    // cannot be combined with DEFER_TASKRUN.
+    params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_SQPOLL | IORING_SETUP_CQSIZE |
+                   IORING_SETUP_SUBMIT_ALL;
+    params.sq_thread_idle = kSqThreadIdleMs;
+  }
   params.cq_entries = kCqEntries;
   int ret = io_uring_queue_init_params(kSqEntries, &ring, &params);
-  if (ret == -EINVAL) {  // Linux 6.0: no DEFER_TASKRUN (see the top of this file)
+  if (ret == -EINVAL && !sqpoll) {  // Linux 6.0: no DEFER_TASKRUN (see the top of this file)
     params = io_uring_params{};
     params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_CQSIZE |
                    IORING_SETUP_SUBMIT_ALL;

@@ -21,8 +21,9 @@ bench/run [STEP...] [--smoke | --micro | --deterministic [--update-expectations]
           [--repeat N] [--scenarios a,b] [--servers x,y] [--server-cpu CPUS] [--client-cpu CPUS]
           [--max-wait SECONDS] [--out DIR]
 
-  (no STEP)     the whole ladder: every step, nginx, lighttpd, the floor and floor+io_uring (the
-                floor's io_uring loop, TENK_IO_URING=1), about 12-20 minutes; and in seed, c1 and
+  (no STEP)     the whole ladder: every step, nginx, lighttpd, the floor, floor+io_uring (the
+                floor's io_uring loop, TENK_IO_URING=1) and floor+sqpoll (that loop with SQPOLL,
+                TENK_SQPOLL=1), about 12-20 minutes; and in seed, c1 and
                 the deterministic counts 09_fibers+pessimistic (TENK_PESSIMISTIC_IO=1) and, once
                 step 14 is built, 14_io_uring+sqpoll (TENK_SQPOLL=1)
   STEP...       a one-step run: those steps, the step before the first one, the two floors, and
@@ -42,6 +43,7 @@ bench/run [STEP...] [--smoke | --micro | --deterministic [--update-expectations]
                 the binary reads it: STEP+pessimistic for the fiber steps (09 on;
                 TENK_PESSIMISTIC_IO=1, wait for readiness before every call), floor+io_uring
                 (TENK_IO_URING=1), STEP+sqpoll for the io_uring steps (14 on; TENK_SQPOLL=1)
+                and floor+sqpoll
   --server-cpu, --client-cpu
                 taskset CPU lists (0, 2-3, 0,2,4): the prefork steps get --workers and nginx
                 worker_processes = the server CPUs, step 11 one thread per server CPU (its default:

@@ -25,15 +25,16 @@ STUDIES = ("syscalls", "herd", "crosscheck", "deterministic", "sizes", "scaling"
 # ("09_fibers+pessimistic", "floor+io_uring"). Which bases a variant applies to is read from the
 # binaries, not listed here: a variant exists where build/bin/BASE reads its variable
 # (servers.binary_mentions), so pessimistic exists for the fiber steps (09 on), io_uring for the
-# floor, sqpoll for the steps whose I/O runs on io_uring (14 on), and a new step gets the variants
-# its code reads.
+# floor, sqpoll for the steps whose I/O runs on io_uring (14 on) and for the floor (its io_uring
+# loop with a polling kernel thread: the floor of 14_io_uring+sqpoll), and a new step gets the
+# variants its code reads.
 VARIANTS = {"pessimistic": ("TENK_PESSIMISTIC_IO", "1"),  # common/fiber/scheduler.hpp
             "io_uring": ("TENK_IO_URING", "1"),  # bench/floor/uring.cpp: the floor's io_uring loop
             "sqpoll": ("TENK_SQPOLL", "1")}  # step 14: a kernel thread polls the ring (IORING_SETUP_SQPOLL)
 # The floor's variants, each a floor of its own (kind "floor", summary.floor_check): they join every
 # run that has the floor by default (the full ladder, a one-step run, --deterministic; not --smoke,
 # whose CI machine may refuse io_uring), in every scenario the floor runs.
-FLOOR_VARIANTS = ("floor+io_uring",)
+FLOOR_VARIANTS = ("floor+io_uring", "floor+sqpoll")  # floor+sqpoll: the io_uring loop, SQPOLL
 # The steps' variants the default runs add (full ladder, --deterministic, a one-step run) when their
 # base step is in the run, and the scenarios they take part in there (all of them when named with
 # --servers).

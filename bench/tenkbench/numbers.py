@@ -199,7 +199,7 @@ class Sheet:
             self.missing.append("the last step against the peers (no step ran)")
             return []
         last = steps[-1]
-        others = [name for name in ("nginx", "lighttpd", "floor", "floor+io_uring") if any(k[1] == name for k in self.s)]
+        others = [name for name in ("nginx", "lighttpd", "floor", "floor+io_uring", "floor+sqpoll") if any(k[1] == name for k in self.s)]
         if not others:
             self.missing.append(f"{last} against nginx, lighttpd and the floor (none of them ran)")
         servers = [last] + others

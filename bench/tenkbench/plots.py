@@ -101,7 +101,7 @@ def sweep_plot(sub, servers, points, summaries):
 
 # Where each reference line is labelled (graph x, alignment), so that close lines stay readable.
 REFERENCE_LABELS = {"floor": ("0.01", "left"), "nginx": ("0.99", "right"), "lighttpd": ("0.5", "center"),
-                    "floor+io_uring": ("0.25", "center")}
+                    "floor+io_uring": ("0.25", "center"), "floor+sqpoll": ("0.75", "center")}
 
 
 def reference_lines(references):

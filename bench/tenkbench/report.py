@@ -378,7 +378,8 @@ HOW_TO_READ = """\
   strace; they do not move with the machine's noise (see the section near the end).
 - ⚠ after a server's name: it did not exit cleanly on SIGTERM in at least one run (see results.csv).
 - The floor check (near the end) lists every scenario where a server beat the floor: the best of
-  the floor rows (floor, and floor+io_uring: the same answers from an io_uring loop).
+  the floor rows (floor, floor+io_uring: the same answers from an io_uring loop, and
+  floor+sqpoll: that loop with a polling kernel thread).
 """
 
 
@@ -427,7 +428,8 @@ def floor_check_md(flags, floors, scenario_names, summaries, det_rows):
           "shows work the floor does and need not. Then the floor is wrong and must be fixed.", ""]
     if len(floors) > 1:
         md += ["Each floor row is a floor: the same answers with a different loop (floor: epoll; "
-               "floor+io_uring: io_uring, bench/floor/uring.cpp). For each scenario and figure the bar is "
+               "floor+io_uring: io_uring, bench/floor/uring.cpp; floor+sqpoll: that loop with SQPOLL, the "
+               "floor of a step's SQPOLL variant). For each scenario and figure the bar is "
                "the best of them, named in each line below; the floors are not checked against each other.",
                "", floors_table_md(floors, scenario_names, summaries, det_rows), ""]
     if not flags:

@@ -85,7 +85,7 @@ class ChooseServers(unittest.TestCase):
         return {s.name: (s.kind, s.only) for s in chosen}, notes
 
     READS = {("09_fibers", "TENK_PESSIMISTIC_IO"), ("14_io_uring", "TENK_PESSIMISTIC_IO"),
-             ("14_io_uring", "TENK_SQPOLL"), ("floor", "TENK_IO_URING")}
+             ("14_io_uring", "TENK_SQPOLL"), ("floor", "TENK_IO_URING"), ("floor", "TENK_SQPOLL")}
 
     def test_the_full_ladder_has_both_floors_and_the_step_variants_of_the_steps_it_has(self):
         limited = ("seed", "c1", "deterministic")
@@ -93,19 +93,20 @@ class ChooseServers(unittest.TestCase):
             chosen, notes = self.choose([], ["09_fibers", "14_io_uring"], self.READS)
         self.assertEqual(chosen, {"09_fibers": ("step", ()), "09_fibers+pessimistic": ("step", limited),
                                   "14_io_uring": ("step", ()), "14_io_uring+sqpoll": ("step", limited),
-                                  "floor": ("floor", ()), "floor+io_uring": ("floor", ())})
+                                  "floor": ("floor", ()), "floor+io_uring": ("floor", ()),
+                                  "floor+sqpoll": ("floor", ())})
         self.assertEqual(notes, ["nginx: skipped: not installed", "lighttpd: skipped: not installed"])
 
     def test_no_step_14_no_sqpoll_variant_and_no_note(self):
         with mock.patch.object(cli.shutil, "which", return_value=None):
             chosen, notes = self.choose([], ["09_fibers", "13_batched_writes"], self.READS)
         self.assertNotIn("14_io_uring+sqpoll", chosen)
-        self.assertFalse([note for note in notes if "sqpoll" in note])
+        self.assertFalse([note for note in notes if "14_io_uring+sqpoll" in note])
 
     def test_a_one_step_run_has_both_floors(self):
         chosen, _ = self.choose(["14_io_uring"], ["13_batched_writes", "14_io_uring"], self.READS, profile="step")
         self.assertEqual(sorted(chosen), ["13_batched_writes", "14_io_uring", "14_io_uring+sqpoll", "floor",
-                                          "floor+io_uring"])
+                                          "floor+io_uring", "floor+sqpoll"])
 
     def test_the_smoke_run_keeps_one_floor(self):
         chosen, _ = self.choose(["--smoke"], ["13_batched_writes", "14_io_uring"], self.READS, profile="smoke")
