@@ -1,0 +1,53 @@
+# cpu_user_kernel_pipeline: Server CPU per request in pipeline: user and kernel (the kernel's share above each bar)
+$data << EOD
+# server user kernel total share
+"14_io_uring+sqpoll" 0.11827 0.867311 0.985581 "88%"
+"nginx" 1.39758 3.88595 5.28353 "74%"
+"lighttpd" 0.832024 3.36138 4.1934 "80%"
+"floor+sqpoll" 0.0307685 0.646139 0.676908 "95%"
+EOD
+
+set terminal svg size 800,450 dynamic noenhanced font 'sans,11' background '#ffffff'
+set output 'cpu_user_kernel_pipeline.svg'
+reset
+TITLE = "Server CPU per request in pipeline: user and kernel (the kernel's share above each bar)\nnot split (under 20 clock ticks of CPU or see results.csv): 13_batched_writes (too short), 14_io_uring (too short), floor (too short), floor+io_uring (too short)\nrun 20261204T193232Z-vm · 2 cores, Intel(R) Xeon(R) Processor, Linux 6.18.44-fc-v1252 · servers on CPU 0, load generator on CPU 1"
+SMALL = ",8"
+set datafile missing '?'
+set title TITLE
+set style data histograms
+set style histogram rowstacked
+set style fill solid 0.8 border -1
+set boxwidth 0.6
+set yrange [0:*]
+set offsets 0, 0, graph 0.1, 0
+set grid ytics
+set ylabel 'CPU µs per request (user + kernel)'
+set xtics rotate by -30 font SMALL
+set key outside top center horizontal font SMALL
+plot $data using 2:xtic(1) title 'user' lc rgb '#4472c4', \
+     '' using 3 title 'kernel (system)' lc rgb '#ed7d31', \
+     '' using 0:4:5 with labels offset 0,0.7 font SMALL notitle
+unset output
+
+set terminal pngcairo size 1600,900 noenhanced font 'sans,18' background '#ffffff'
+set output 'cpu_user_kernel_pipeline.png'
+reset
+TITLE = "Server CPU per request in pipeline: user and kernel (the kernel's share above each bar)\nnot split (under 20 clock ticks of CPU or see results.csv): 13_batched_writes (too short), 14_io_uring (too short), floor (too short), floor+io_uring (too short)\nrun 20261204T193232Z-vm · 2 cores, Intel(R) Xeon(R) Processor, Linux 6.18.44-fc-v1252 · servers on CPU 0, load generator on CPU 1"
+SMALL = ",13"
+set datafile missing '?'
+set title TITLE
+set style data histograms
+set style histogram rowstacked
+set style fill solid 0.8 border -1
+set boxwidth 0.6
+set yrange [0:*]
+set offsets 0, 0, graph 0.1, 0
+set grid ytics
+set ylabel 'CPU µs per request (user + kernel)'
+set xtics rotate by -30 font SMALL
+set key outside top center horizontal font SMALL
+plot $data using 2:xtic(1) title 'user' lc rgb '#4472c4', \
+     '' using 3 title 'kernel (system)' lc rgb '#ed7d31', \
+     '' using 0:4:5 with labels offset 0,0.7 font SMALL notitle
+unset output
+
