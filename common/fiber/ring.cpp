@@ -131,7 +131,11 @@ Ring& Ring::current() {
 io_uring_sqe* Ring::next_sqe() {
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
   while (sqe == nullptr) {  // the queue is full: hand it over now, mid-turn
-    io_uring_submit(&ring_);
+    if (io_uring_submit(&ring_) < 0) {
+      // The kernel takes no more until completions are read (EBUSY) or memory is found
+      // (ENOMEM): read them (that only makes fibers runnable), and try again.
+      reap();
+    }
     if (sqpoll_) io_uring_sqring_wait(&ring_);
     sqe = io_uring_get_sqe(&ring_);
   }
@@ -213,6 +217,10 @@ void Ring::poll(int timeout_ms) {
       sched_yield();  // nothing completed (a timer is due, or idle): costs nothing under load
     }
   }
+  reap();
+}
+
+void Ring::reap() {
   // Every completion only makes a fiber runnable (or queues a connection); none runs before
   // the batch is consumed.
   unsigned head = 0;
@@ -248,11 +256,13 @@ int Ring::accept(int listen_fd) {
     acceptor_.waiting = &fiber;
     scheduler_.park(fiber);
     acceptor_.waiting = nullptr;
-    if (fiber.cancelled() && acceptor_.armed) {
+    if (fiber.cancelled()) {
       // The acceptor stops (a server stop): the multishot accept goes, and connections it
-      // still completes are closed as they arrive.
+      // accepted or still completes are closed now, not when the drain is over.
       acceptor_.stopping = true;
-      cancel(reinterpret_cast<std::uint64_t>(&acceptor_));
+      if (acceptor_.armed) cancel(reinterpret_cast<std::uint64_t>(&acceptor_));
+      for (int fd : acceptor_.ready) ::close(fd);
+      acceptor_.ready.clear();
     }
   }
 }
@@ -287,7 +297,7 @@ void Ring::received(Receiver& receiver, const io_uring_cqe& cqe) {
     give_back_buffer(buffer_id);
   }
   const bool last = !(cqe.flags & IORING_CQE_F_MORE);
-  if (last) receiver.armed = false;
+  if (last) receiver.armed = receiver.pausing = false;
   if (receiver.retired) {
     if (last) {  // the kernel's last word on a connection forget() let go of
       const auto it = std::ranges::find(retired_, &receiver, &std::unique_ptr<Receiver>::get);
@@ -300,8 +310,9 @@ void Ring::received(Receiver& receiver, const io_uring_cqe& cqe) {
     receiver.end = 1;
   } else if (cqe.res < 0 && cqe.res != -ENOBUFS && cqe.res != -ECANCELED) {
     receiver.end = cqe.res;  // ENOBUFS, a pause (ECANCELED): armed again by recv_into()
-  } else if (receiver.armed && receiver.pending.size() >= kPendingLimit) {
+  } else if (receiver.armed && !receiver.pausing && receiver.pending.size() >= kPendingLimit) {
     cancel(tagged(receiver));  // flow control: the next bytes stay in the socket
+    receiver.pausing = true;
   }
   if (receiver.waiting != nullptr) scheduler_.wake(*receiver.waiting);
 }

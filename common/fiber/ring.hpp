@@ -133,6 +133,7 @@ class Ring final : public IoManager {
   struct Receiver {
     bool armed = false;    // a multishot receive is in the kernel (until its last completion)
     bool retired = false;  // the connection is gone: delete at the last completion
+    bool pausing = false;  // cancelled for flow control, its last completion not yet here
     std::string pending;   // received, not yet read by the fiber
     int end = 0;           // 1: the peer closed; -errno: the receive failed
     Fiber* waiting = nullptr;
@@ -142,6 +143,7 @@ class Ring final : public IoManager {
   void use_slot(io_uring_sqe* sqe, int fd) const;
   int await(io_uring_sqe* sqe, Operation& operation);
   void cancel(std::uint64_t user_data);
+  void reap();  // reads every completion there is
   void complete(const io_uring_cqe& cqe);
   void received(Receiver& receiver, const io_uring_cqe& cqe);
   void give_back_buffer(unsigned buffer_id);
@@ -181,6 +183,9 @@ ssize_t Ring::recv_into(int fd, Space space, BeforeWait before_wait) {
     }
     if (!from.armed) arm(fd, from);
     before_wait();
+    // before_wait() may have waited itself (step 14 sends its gathered answers there): what
+    // arrived, or ended the receive, meanwhile must be seen now, or the fiber sleeps on it.
+    if (fiber.cancelled() || !from.pending.empty() || from.end != 0 || !from.armed) continue;
     from.waiting = &fiber;
     scheduler_.park(fiber);
     from.waiting = nullptr;

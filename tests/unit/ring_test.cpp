@@ -86,6 +86,39 @@ TEST_F(RingTest, AReceiveParksUntilTheOtherSideSendsAndAnswersGoBack) {
   EXPECT_EQ(got_by_client, "pong");
 }
 
+// step 14 writes its gathered answers in before_wait(), and that send parks the fiber: bytes
+// that arrive meanwhile must be seen before the fiber parks for more, or it sleeps on them.
+TEST_F(RingTest, BytesThatArriveWhileBeforeWaitSendsAreNotSleptOn) {
+  Scheduler scheduler;
+  Ring ring(scheduler);
+  SocketPair pair;
+  std::string got;
+  auto waited = std::chrono::steady_clock::duration::zero();
+  scheduler.spawn([&] {
+    const auto start = std::chrono::steady_clock::now();
+    char buffer[16];
+    bool answered = false;
+    const ssize_t n = ring.recv_into(
+        pair.fds[0], [&] { return std::span<char>(buffer, sizeof buffer); },
+        [&] {
+          if (answered) return;
+          answered = true;
+          ::send(pair.fds[1], "next", 4, 0);                   // the next request, already there
+          ASSERT_TRUE(send_all(ring, pair.fds[0], "answer"));  // parks in the ring
+        });
+    ASSERT_GT(n, 0);
+    got.assign(buffer, static_cast<std::size_t>(n));
+    waited = std::chrono::steady_clock::now() - start;
+  });
+  scheduler.spawn([&] {
+    fiber::sleep_for(1s);  // a fiber that slept on the bytes would be woken only by this end
+    shutdown(pair.fds[1], SHUT_WR);
+  });
+  scheduler.run();
+  EXPECT_EQ(got, "next");
+  EXPECT_LT(waited, 500ms) << "the receiver slept on bytes that had arrived";
+}
+
 TEST_F(RingTest, ThePeersCloseIsAnEndOfStream) {
   Scheduler scheduler;
   Ring ring(scheduler);
