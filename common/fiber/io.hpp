@@ -40,7 +40,12 @@ ssize_t recv_into(int fd, Space space, BeforeWait before_wait) {
   for (;;) {
     if (!scheduler.may_have_input(fd)) {
       before_wait();
-      if (!scheduler.wait_readable(fd)) return -1;  // epoll refused the descriptor
+      // before_wait() may have waited itself (step 13 writes its gathered answers there, and a
+      // full socket parks that write): input that arrived meanwhile was recorded with no reader
+      // to wake, and edge-triggered epoll will not report it again.
+      if (!scheduler.may_have_input(fd) && !scheduler.wait_readable(fd)) {
+        return -1;  // epoll refused the descriptor
+      }
     }
     std::span<char> buffer = space();
     const ssize_t got = ::recv(fd, buffer.data(), buffer.size(), 0);

@@ -124,6 +124,47 @@ TEST(Fiber, RecvParksUntilTheOtherSideSends) {
   }
 }
 
+// Step 13 writes its gathered answers in before_wait(); when the socket is full that write
+// parks, and input that arrives meanwhile (an edge with no reader to wake) must be read before
+// the fiber waits for more, or it sleeps on it.
+TEST(Fiber, InputThatArrivesWhileBeforeWaitSendsIsNotSleptOn) {
+  Scheduler scheduler;
+  SocketPair pair;
+  const std::string filler(1 << 20, 'x');
+  while (::send(pair.fds[0], filler.data(), filler.size(), MSG_DONTWAIT) > 0) {
+  }
+  std::string got;
+  auto waited = std::chrono::steady_clock::duration::zero();
+  scheduler.spawn([&] {
+    const auto start = std::chrono::steady_clock::now();
+    char buffer[16];
+    bool answered = false;
+    const ssize_t n = fiber::recv_into(
+        pair.fds[0], [&] { return std::span<char>(buffer, sizeof buffer); },
+        [&] {
+          if (answered) return;
+          answered = true;
+          ASSERT_EQ(fiber::send(pair.fds[0], "answer", 6, 0), 6);  // parks: the socket is full
+        });
+    ASSERT_GT(n, 0);
+    got.assign(buffer, static_cast<std::size_t>(n));
+    waited = std::chrono::steady_clock::now() - start;
+  });
+  scheduler.spawn([&] {
+    fiber::sleep_for(50ms);                           // the receiver is parked in its send
+    ASSERT_EQ(::send(pair.fds[1], "next", 4, 0), 4);  // input while it waits to write
+    fiber::sleep_for(50ms);
+    std::vector<char> sink(1 << 20);
+    while (recv(pair.fds[1], sink.data(), sink.size(), MSG_DONTWAIT) > 0) {  // room: the send ends
+    }
+    fiber::sleep_for(1s);  // a fiber that slept on the input would be woken only by this end
+    shutdown(pair.fds[1], SHUT_WR);
+  });
+  scheduler.run();
+  EXPECT_EQ(got, "next");
+  EXPECT_LT(waited, 500ms) << "the receiver slept on input that had arrived";
+}
+
 TEST(Fiber, SendParksOnAFullSocketAndResumes) {
   Scheduler scheduler;
   SocketPair pair;
