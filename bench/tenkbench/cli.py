@@ -28,7 +28,8 @@ bench/run [STEP...] [--smoke | --micro | --deterministic [--update-expectations]
                 step 14 is built, 14_io_uring+sqpoll (TENK_SQPOLL=1)
   STEP...       a one-step run: those steps, the step before the first one, the two floors, and
                 the default variants of those steps (~1 minute)
-  --smoke       tiny counts, the floor and the last step, results in a temporary folder (CI)
+  --smoke       tiny counts, the floor, floor+io_uring (where io_uring starts) and the last
+                step, results in a temporary folder (CI)
   --micro       only the micro benchmarks (build/bin/tenk_micro), JSON into the results folder
   --deterministic
                 only the counts that do not depend on the machine's noise: instructions
@@ -56,7 +57,7 @@ def parse_args(argv):
                                      description="The tenk benchmark ladder (see book/appendix-benchmark.md).")
     parser.add_argument("steps", nargs="*", metavar="STEP", help="step names, e.g. 03_epoll")
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--smoke", action="store_true", help="tiny counts, two servers, a temporary folder")
+    mode.add_argument("--smoke", action="store_true", help="tiny counts, the floors and the last step, a temporary folder")
     mode.add_argument("--micro", action="store_true", help="run the micro benchmarks only")
     mode.add_argument("--deterministic", action="store_true",
                       help="only instructions and system calls per request, checked against bench/expectations.json")
@@ -92,7 +93,7 @@ def parse_args(argv):
             parser.error(f"unknown server {server!r}; choose from: {', '.join(known_steps + ['floor', *PEERS])}, "
                          f"or STEP+VARIANT or floor+VARIANT with VARIANT one of: {', '.join(VARIANTS)}")
     if args.smoke and args.steps:
-        parser.error("--smoke runs the floor and the last step; name no step")
+        parser.error("--smoke runs the floors and the last step; name no step")
     if args.update_expectations and not args.deterministic:
         parser.error("--update-expectations goes with --deterministic")
     for option, value in (("--server-cpu", args.server_cpu), ("--client-cpu", args.client_cpu)):
@@ -142,7 +143,7 @@ def built_steps():
 def choose_servers(args, profile, notes):
     """The servers of this run, in the order of the tables: steps (each variant after its step),
     nginx, lighttpd, the floor and its variants. The floor's variants (FLOOR_VARIANTS) join every
-    run that has the floor by default but --smoke, in every scenario. The steps' default variants
+    run that has the floor by default, in every scenario; --smoke takes floor+io_uring only. The steps' default variants
     (DEFAULT_VARIANTS) join the full ladder and --deterministic, and a one-step run of their base
     step, when the base step is in the run, limited to DEFAULT_VARIANT_SCENARIOS; a variant named
     with --servers runs in every scenario. A variant is skipped, with a note, where its binary does
@@ -152,7 +153,8 @@ def choose_servers(args, profile, notes):
     if args.servers:
         wanted = args.servers
     elif profile == "smoke":
-        wanted = ["floor"] + steps[-1:]
+        # The last step runs on io_uring: its floor comes too, skipped where io_uring is refused.
+        wanted = ["floor", "floor+io_uring"] + steps[-1:]
     elif args.steps:
         first = steps.index(args.steps[0]) if args.steps[0] in steps else 0
         wanted = steps[max(0, first - 1):first] + args.steps + ["floor", *FLOOR_VARIANTS]

@@ -108,9 +108,13 @@ class ChooseServers(unittest.TestCase):
         self.assertEqual(sorted(chosen), ["13_batched_writes", "14_io_uring", "14_io_uring+sqpoll", "floor",
                                           "floor+io_uring", "floor+sqpoll"])
 
-    def test_the_smoke_run_keeps_one_floor(self):
+    def test_the_smoke_run_has_the_floor_and_the_io_uring_floor_where_it_starts(self):
         chosen, _ = self.choose(["--smoke"], ["13_batched_writes", "14_io_uring"], self.READS, profile="smoke")
+        self.assertEqual(sorted(chosen), ["14_io_uring", "floor", "floor+io_uring"])
+        chosen, notes = self.choose(["--smoke"], ["13_batched_writes", "14_io_uring"], self.READS,
+                                    refused={"floor+io_uring": "io_uring is not available here"}, profile="smoke")
         self.assertEqual(sorted(chosen), ["14_io_uring", "floor"])
+        self.assertTrue(any("floor+io_uring: skipped" in note for note in notes))
 
     def test_a_variant_is_skipped_where_its_binary_does_not_read_it_or_does_not_start(self):
         line = "floor: TENK_IO_URING=1, but io_uring is not available here: io_uring_queue_init: ..."
