@@ -23,51 +23,20 @@
 #include "fiber/handoff.hpp"
 #include "fiber/io.hpp"
 #include "fiber/scheduler.hpp"
+#include "test_support.hpp"
 
 namespace tenk::fiber {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A connected pair of non-blocking stream sockets.
-struct SocketPair {
-  SocketPair() {
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
-  }
-  ~SocketPair() {
-    ::close(fds[0]);
-    ::close(fds[1]);
-  }
-  int fds[2];
-};
+using testing::Listener;
+using testing::SocketPair;
 
 // recv() that parks the fiber until something arrives: fiber::recv_into with a fixed buffer.
 ssize_t receive(int fd, char* buffer, std::size_t length) {
   return fiber::recv_into(
       fd, [&] { return std::span<char>(buffer, length); }, [] {});
 }
-
-// A listening TCP socket on a free loopback port, non-blocking.
-struct Listener {
-  Listener() {
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    EXPECT_EQ(listen(fd, 8), 0);
-    socklen_t length = sizeof address;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  }
-  ~Listener() { ::close(fd); }
-  // Connects a blocking client socket and closes it at once.
-  void connect_once() const {
-    int client = socket(AF_INET, SOCK_STREAM, 0);
-    EXPECT_EQ(connect(client, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
-    ::close(client);
-  }
-  int fd;
-  sockaddr_in address{};
-};
 
 // Sets a flag when destroyed: shows that a cancelled fiber unwinds its stack.
 struct Unwound {

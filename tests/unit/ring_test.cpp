@@ -20,28 +20,20 @@
 #include "fiber/io.hpp"
 #include "fiber/ring.hpp"
 #include "fiber/scheduler.hpp"
+#include "test_support.hpp"
 
 namespace tenk::fiber {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::Listener;
+using testing::SocketPair;
 
 class RingTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (const std::string why = io_uring_unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
   }
-};
-
-struct SocketPair {
-  SocketPair() {
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0);
-  }
-  ~SocketPair() {
-    ::close(fds[0]);
-    ::close(fds[1]);
-  }
-  int fds[2];
 };
 
 // A receive into a fixed buffer, nothing to do before waiting.
@@ -136,24 +128,19 @@ TEST_F(RingTest, ThePeersCloseIsAnEndOfStream) {
 TEST_F(RingTest, TheMultishotAcceptGivesEveryConnectionInTurn) {
   Scheduler scheduler;
   Ring ring(scheduler);
-  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(listen(listener, 16), 0);
-  socklen_t length = sizeof address;
-  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  const Listener listener;
   std::vector<int> clients;
   std::vector<int> accepted;
   scheduler.spawn([&] {
-    while (accepted.size() < 3) accepted.push_back(ring.accept(listener));
+    while (accepted.size() < 3) accepted.push_back(ring.accept(listener.fd));
   });
   scheduler.spawn([&] {
     Scheduler::current()->yield();  // the acceptor is parked, its multishot armed
     for (int i = 0; i < 3; ++i) {
       clients.push_back(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-      ASSERT_EQ(connect(clients.back(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+      ASSERT_EQ(connect(clients.back(), reinterpret_cast<const sockaddr*>(&listener.address),
+                        sizeof listener.address),
+                0);
     }
   });
   scheduler.run();
@@ -164,7 +151,6 @@ TEST_F(RingTest, TheMultishotAcceptGivesEveryConnectionInTurn) {
     ::close(fd);
   }
   for (int fd : clients) ::close(fd);
-  ::close(listener);
 }
 
 TEST_F(RingTest, AFileIsReadAtAnOffset) {
